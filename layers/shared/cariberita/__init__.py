@@ -1,0 +1,3 @@
+"""Search for Indonesian news: the domain (parsing, analysis, query building) and its adapters."""
+
+__version__ = "0.1.0"

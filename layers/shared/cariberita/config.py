@@ -1,0 +1,60 @@
+"""Settings read from environment variables at handler entry (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal, TypeVar
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from cariberita.errors import ConfigurationError
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Settings(BaseModel):
+    """What every function needs to reach the index.
+
+    ``opensearch_auth`` picks how requests are signed: ``none`` for a local node or a cluster
+    behind a trusted network, ``sigv4`` for Amazon OpenSearch Service (service ``es``) or
+    Serverless (``aoss``), chosen by ``opensearch_service``.
+    """
+
+    opensearch_endpoint: str = Field(alias="OPENSEARCH_ENDPOINT")
+    articles_index: str = Field(default="articles", alias="ARTICLES_INDEX", pattern=r"^[a-z0-9][a-z0-9_\-]{0,200}$")
+    opensearch_auth: Literal["none", "sigv4"] = Field(default="none", alias="OPENSEARCH_AUTH")
+    opensearch_service: Literal["es", "aoss"] = Field(default="es", alias="OPENSEARCH_SERVICE")
+    aws_region: str | None = Field(default=None, alias="AWS_REGION")
+    opensearch_timeout_s: float = Field(default=10.0, gt=0, le=120, alias="OPENSEARCH_TIMEOUT_S")
+    opensearch_max_retries: int = Field(default=3, ge=0, le=10, alias="OPENSEARCH_MAX_RETRIES")
+
+    model_config = {"populate_by_name": True, "frozen": True, "extra": "ignore"}
+
+    @field_validator("opensearch_endpoint")
+    @classmethod
+    def _endpoint_is_url(cls, value: str) -> str:
+        parsed = urlparse(value.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("must be a URL with scheme, e.g. https://search-x.eu-west-1.es.amazonaws.com")
+        return value.strip().rstrip("/")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Validate the environment; raise ConfigurationError naming every bad variable."""
+        env = os.environ if environ is None else environ
+        return load(cls, env)
+
+
+def load(model: type[T], environ: Mapping[str, str]) -> T:
+    """Build a settings model from environment variables, with one readable error."""
+    names = {f.alias or n for n, f in model.model_fields.items()}
+    try:
+        return model.model_validate({k: v for k, v in environ.items() if k in names})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid configuration: {problems}") from exc

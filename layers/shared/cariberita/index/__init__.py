@@ -1,0 +1,1 @@
+"""The articles index, defined as code: Indonesian analysis, mapping, versions and alias."""

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Runs a real single-node OpenSearch on loopback for development, tests and benchmarks.
+#
+#   scripts/opensearch-local.sh start|stop|status|url|install
+#
+# The minimal distribution that plugin builds use (integ-test-zip) is fetched from Maven Central
+# with Maven, plus the modules our index needs (analysis-common for the Indonesian analysis chain,
+# mapper-extras for search_as_you_type, reindex for zero-downtime reindexing). Everything is cached
+# under $OPENSEARCH_HOME_DIR (default /var/cache/cariberita as root, else ~/.cache/cariberita), outside the repository, so a second start
+# reuses it. OpenSearch refuses to run as root, so as root the node runs as an unprivileged user
+# this script creates. Security is off: this node is for loopback use only.
+#
+# If OPENSEARCH_ENDPOINT is set, no node is started: that cluster is used as it is.
+set -euo pipefail
+
+VERSION="${OPENSEARCH_VERSION:-2.19.6}"
+PORT="${OPENSEARCH_PORT:-9200}"
+HEAP="${OPENSEARCH_HEAP:-1g}"
+# As root the node user must be able to read the cache, and /root is private: use /var/cache.
+if [ "$(id -u)" = 0 ]; then DEFAULT_CACHE=/var/cache/cariberita; else DEFAULT_CACHE="$HOME/.cache/cariberita"; fi
+CACHE="${OPENSEARCH_HOME_DIR:-$DEFAULT_CACHE}"
+RUN_USER="${OPENSEARCH_RUN_USER:-opensearch}"
+DIST="$CACHE/opensearch-$VERSION"
+DATA="$CACHE/node-$PORT"
+PIDFILE="$DATA/opensearch.pid"
+LOG="$DATA/stdout.log"
+MODULES=(
+  "analysis-common:org.opensearch.analysis.common.CommonAnalysisPlugin"
+  "mapper-extras-client:org.opensearch.index.mapper.MapperExtrasPlugin"
+  "reindex-client:org.opensearch.index.reindex.ReindexPlugin"
+)
+# Jars the reindex module loads that the minimal distribution lacks (its remote-reindex client).
+REINDEX_EXTRA=(
+  "org.opensearch:opensearch-ssl-config:$VERSION"
+  "org.opensearch.client:opensearch-rest-client:$VERSION"
+  "org.apache.httpcomponents:httpclient:4.5.14"
+  "org.apache.httpcomponents:httpcore:4.4.16"
+  "org.apache.httpcomponents:httpasyncclient:4.1.5"
+  "org.apache.httpcomponents:httpcore-nio:4.4.16"
+  "commons-codec:commons-codec:1.16.1"
+  "commons-logging:commons-logging:1.2"
+)
+
+log() { printf '[opensearch-local] %s\n' "$*" >&2; }
+
+url() { printf 'http://127.0.0.1:%s\n' "$PORT"; }
+
+healthy() {
+  local endpoint="$1"
+  curl -fsS --max-time 2 "$endpoint/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
+}
+
+fetch() {
+  # Maven resolves from Central by coordinates; we copy the artifact out of its local repository.
+  local coords="$1" out="$2"
+  mvn -q -B dependency:copy -Dartifact="$coords" -DoutputDirectory="$out" -Dmdep.useBaseVersion=true \
+    >"$CACHE/mvn.log" 2>&1 || { cat "$CACHE/mvn.log" >&2; log "could not fetch $coords from Maven Central"; exit 1; }
+}
+
+install() {
+  [ -x "$DIST/bin/opensearch" ] && [ -f "$DIST/.complete" ] && return 0
+  command -v java >/dev/null || { log "java (17+) is required: apt-get install openjdk-17-jre-headless"; exit 1; }
+  command -v mvn >/dev/null || { log "maven is required: apt-get install maven"; exit 1; }
+  command -v unzip >/dev/null || { log "unzip is required: apt-get install unzip"; exit 1; }
+  mkdir -p "$CACHE"
+  local tmp; tmp="$(mktemp -d "$CACHE/download.XXXXXX")"
+  log "downloading OpenSearch $VERSION from Maven Central into $CACHE (once)"
+  fetch "org.opensearch.distribution.integ-test-zip:opensearch:$VERSION:zip" "$tmp"
+  rm -rf "$DIST"
+  unzip -q "$tmp/opensearch-$VERSION.zip" -d "$CACHE"
+  local entry artifact classname name
+  for entry in "${MODULES[@]}"; do
+    artifact="${entry%%:*}"; classname="${entry#*:}"; name="${artifact%-client}"
+    fetch "org.opensearch.plugin:$artifact:$VERSION" "$tmp"
+    mkdir -p "$DIST/modules/$name"
+    cp "$tmp/$artifact-$VERSION.jar" "$DIST/modules/$name/"
+    if [ "$name" = reindex ]; then
+      local extra
+      for extra in "${REINDEX_EXTRA[@]}"; do
+        fetch "$extra" "$tmp"
+        local rest="${extra#*:}"
+        cp "$tmp/${rest%%:*}-${rest#*:}.jar" "$DIST/modules/$name/"
+      done
+    fi
+    cat >"$DIST/modules/$name/plugin-descriptor.properties" <<PROPS
+description=$name module (from Maven Central)
+version=$VERSION
+name=$name
+classname=$classname
+java.version=11
+opensearch.version=$VERSION
+custom.foldername=
+extended.plugins=
+has.native.controller=false
+PROPS
+  done
+  rm -rf "$tmp"
+  touch "$DIST/.complete"
+  log "installed $DIST"
+}
+
+ensure_user() {
+  [ "$(id -u)" = 0 ] || return 0
+  id "$RUN_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+}
+
+as_node_user() {
+  if [ "$(id -u)" = 0 ]; then
+    # setpriv keeps the environment (JAVA_HOME, OPENSEARCH_JAVA_OPTS) and needs no PAM or tty.
+    setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups "$@"
+  else
+    "$@"
+  fi
+}
+
+start() {
+  if [ -n "${OPENSEARCH_ENDPOINT:-}" ]; then
+    healthy "$OPENSEARCH_ENDPOINT" || { log "OPENSEARCH_ENDPOINT=$OPENSEARCH_ENDPOINT is not reachable"; exit 1; }
+    log "using existing cluster $OPENSEARCH_ENDPOINT"; echo "$OPENSEARCH_ENDPOINT"; return 0
+  fi
+  if healthy "$(url)"; then log "already running on $(url)"; url; return 0; fi
+  install
+  ensure_user
+  mkdir -p "$DATA/data" "$DATA/logs" "$DATA/config"
+  cp -r "$DIST/config/." "$DATA/config/"
+  # jvm.options names logs/ and data/ relative to the distribution, which the node user cannot write.
+  sed -i -e "s#logs/#$DATA/logs/#g" -e "s#HeapDumpPath=data#HeapDumpPath=$DATA/data#" "$DATA/config/jvm.options"
+  cat >"$DATA/config/opensearch.yml" <<YML
+cluster.name: cariberita-local
+node.name: local-$PORT
+network.host: 127.0.0.1
+http.port: $PORT
+transport.port: $((PORT + 100))
+discovery.type: single-node
+path.data: $DATA/data
+path.logs: $DATA/logs
+# Tests and benchmarks fill the disk of a shared machine; do not go read-only at 95%.
+cluster.routing.allocation.disk.threshold_enabled: false
+action.auto_create_index: false
+YML
+  [ "$(id -u)" = 0 ] && chown -R "$RUN_USER:$RUN_USER" "$DATA" && chmod o+rx "$CACHE" "$DIST"
+  log "starting OpenSearch $VERSION on $(url) (heap $HEAP, logs in $DATA/logs)"
+  (
+    cd "$DATA"
+    export OPENSEARCH_PATH_CONF="$DATA/config"
+    export OPENSEARCH_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${OPENSEARCH_EXTRA_JAVA_OPTS:-}"
+    export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+    as_node_user "$DIST/bin/opensearch" -d -p "$PIDFILE" >"$LOG" 2>&1
+  ) || { cat "$LOG" >&2; exit 1; }
+  local i
+  for i in $(seq 1 120); do
+    if healthy "$(url)"; then log "ready after ${i}s"; url; return 0; fi
+    [ -f "$PIDFILE" ] && ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null && break
+    sleep 1
+  done
+  log "OpenSearch did not become healthy; last log lines:"
+  tail -n 40 "$DATA/logs/cariberita-local.log" >&2 2>/dev/null || cat "$LOG" >&2
+  exit 1
+}
+
+stop() {
+  [ -f "$PIDFILE" ] || { log "no node started by this script on port $PORT"; return 0; }
+  local pid; pid="$(cat "$PIDFILE")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$PIDFILE"
+  log "stopped"
+}
+
+case "${1:-start}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  status) if healthy "${OPENSEARCH_ENDPOINT:-$(url)}"; then echo "up ${OPENSEARCH_ENDPOINT:-$(url)}"; else echo down; exit 1; fi ;;
+  url) echo "${OPENSEARCH_ENDPOINT:-$(url)}" ;;
+  *) echo "usage: $0 install|start|stop|status|url" >&2; exit 2 ;;
+esac
