@@ -1,0 +1,203 @@
+"""Fixtures shared by every tier.
+
+OpenSearch is always real: the session starts a local node through scripts/opensearch-local.sh
+(or uses OPENSEARCH_ENDPOINT) and *fails* when none can be had, so a broken install never
+passes as a skipped suite. S3 is moto in server mode: a real HTTP S3 API on loopback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events"
+SAMPLES = ROOT / "samples"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The tier follows the folder, so a test cannot end up in the wrong tier by a missing marker.
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT).parts
+        if len(parts) > 1 and parts[1] in ("unit", "integration", "e2e"):
+            item.add_marker(getattr(pytest.mark, parts[1]))
+
+
+# --- OpenSearch -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def opensearch_endpoint() -> str:
+    endpoint = os.environ.get("OPENSEARCH_ENDPOINT")
+    script = ROOT / "scripts" / "opensearch-local.sh"
+    proc = subprocess.run([str(script), "start"], capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        pytest.fail(
+            "OpenSearch could not be started or reached (integration tests never skip):\n"
+            + proc.stderr[-4000:],
+            pytrace=False,
+        )
+    endpoint = endpoint or proc.stdout.strip().splitlines()[-1]
+    os.environ["OPENSEARCH_ENDPOINT"] = endpoint
+    return endpoint
+
+
+@pytest.fixture(scope="session")
+def settings(opensearch_endpoint: str):
+    from cariberita.config import Settings
+
+    return Settings(OPENSEARCH_ENDPOINT=opensearch_endpoint, OPENSEARCH_TIMEOUT_S=30)
+
+
+@pytest.fixture(scope="session")
+def os_client(settings):
+    from cariberita.opensearch_client import build_client
+
+    return build_client(settings)
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="module")
+def index_alias(os_client, request) -> Iterator[str]:
+    """A freshly created articles index (alias + concrete version) for one test module."""
+    from cariberita.index.manager import aliased_indices, ensure_index
+
+    module = request.module.__name__.rsplit(".", 1)[-1].replace("_", "-")
+    alias = unique_name(f"t-{module}"[:40])
+    ensure_index(os_client, alias)
+    yield alias
+    for index in aliased_indices(os_client, alias):
+        os_client.indices.delete(index=index, ignore_unavailable=True)
+
+
+@pytest.fixture
+def fresh_index_alias(os_client, request) -> Iterator[str]:
+    """Like index_alias, but one per test, for tests that must start from an empty index."""
+    from cariberita.index.manager import aliased_indices, ensure_index
+
+    alias = unique_name("t-" + request.node.name[:30].lower().replace("_", "-").replace("[", "-").replace("]", ""))
+    ensure_index(os_client, alias)
+    yield alias
+    for index in aliased_indices(os_client, alias):
+        os_client.indices.delete(index=index, ignore_unavailable=True)
+
+
+# --- S3 (moto server) -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on loopback; boto3 finds it through AWS_ENDPOINT_URL_S3."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    previous = {k: os.environ.get(k) for k in _AWS_ENV}
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL_S3": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "ap-southeast-3",
+            "AWS_REGION": "ap-southeast-3",
+        }
+    )
+    yield endpoint
+    server.stop()
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+_AWS_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION")
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint) -> str:
+    import boto3
+
+    name = unique_name("berita")
+    boto3.client("s3").create_bucket(
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
+    )
+    return name
+
+
+# --- Lambda plumbing -----------------------------------------------------------------------------
+
+
+@dataclass
+class FakeLambdaContext:
+    function_name: str = "cariberita-test"
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = "arn:aws:lambda:ap-southeast-3:123456789012:function:cariberita-test"
+    memory_limit_in_mb: int = 512
+    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
+    log_group_name: str = "/aws/lambda/cariberita-test"
+    log_stream_name: str = "test"
+    remaining_ms: int = 300_000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+def load_event(name: str) -> dict:
+    """An event from events/, as `sam local invoke -e` would send it."""
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def event():
+    return load_event
+
+
+# --- the shared real corpus ------------------------------------------------------------------------
+
+DATA_HELP = (
+    "the shared CLICK-ID corpus is not here: set ARTICLE_DATA_DIR to a folder holding "
+    "corpus/clickid-news.jsonl.gz (see docs/data.md for how to get it)"
+)
+
+
+@pytest.fixture(scope="session")
+def article_data_dir() -> Path:
+    """Where the shared data lives; CI sets ARTICLE_DATA_REQUIRED=1 so this fails instead of skipping."""
+    path = Path(os.environ.get("ARTICLE_DATA_DIR", str(ROOT.parent / "shared" / "data")))
+    if not (path / "corpus" / "clickid-news.jsonl.gz").is_file():
+        if os.environ.get("ARTICLE_DATA_REQUIRED") == "1":
+            pytest.fail(DATA_HELP, pytrace=False)
+        pytest.skip(DATA_HELP)
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_path(article_data_dir: Path) -> Path:
+    return article_data_dir / "corpus" / "clickid-news.jsonl.gz"
+
+
+def read_corpus(path: Path, limit: int | None = None) -> Iterator[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for n, line in enumerate(handle):
+            if limit is not None and n >= limit:
+                return
+            yield json.loads(line)
