@@ -15,7 +15,7 @@ set -euo pipefail
 
 VERSION="${OPENSEARCH_VERSION:-2.19.6}"
 PORT="${OPENSEARCH_PORT:-9200}"
-HEAP="${OPENSEARCH_HEAP:-1g}"
+HEAP="${OPENSEARCH_HEAP:-2g}"
 # As root the node user must be able to read the cache, and /root is private: use /var/cache.
 if [ "$(id -u)" = 0 ]; then DEFAULT_CACHE=/var/cache/cariberita; else DEFAULT_CACHE="$HOME/.cache/cariberita"; fi
 CACHE="${OPENSEARCH_HOME_DIR:-$DEFAULT_CACHE}"
