@@ -1,0 +1,59 @@
+"""Reliability and security campaign: integration tier (real OpenSearch, never mocked).
+
+The root conftest marks tiers by folder name (unit/integration/e2e); this folder marks itself.
+Scenarios record their figures through the ``record`` fixture into
+test-artifacts/reliability.json, which ``make reliability-report`` turns into docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.fault_proxy import FaultProxy
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+ARTIFACT = Path(
+    os.environ.get("RELIABILITY_ARTIFACT", ROOT / "test-artifacts" / "reliability.json")
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Hooks in a folder's conftest see every collected item: mark only this folder's.
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture
+def fault_proxy(opensearch_endpoint: str) -> Iterator[FaultProxy]:
+    """A fault-injecting proxy in front of the shared node; no fault until a test adds one."""
+    with FaultProxy(opensearch_endpoint) as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="session")
+def record() -> Iterator[Callable[..., None]]:
+    """``record(scenario, injected=..., articles=..., lost=..., ...)``: one row of the report.
+
+    Rows are merged into the artifact by scenario name, so a partial run updates its own rows.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+
+    def _record(scenario: str, **figures: Any) -> None:
+        figures["recorded_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        rows[scenario] = figures
+
+    yield _record
+    if not rows:
+        return
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(ARTIFACT.read_text()) if ARTIFACT.is_file() else {}
+    existing.update(rows)
+    ARTIFACT.write_text(json.dumps(existing, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
