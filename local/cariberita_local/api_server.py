@@ -1,0 +1,159 @@
+"""The local API: the search function's routes over HTTP, plus the website at ``/``.
+
+Every request to an API resource becomes an API Gateway REST proxy event for the real
+``functions/search/app.py`` ``lambda_handler``, and its result goes back as HTTP with the same
+status, headers and body as in AWS (the local counterpart of ``sam local start-api``, which
+needs Docker). A path that is no API resource gets API Gateway's own 403 answer. The search box
+(``web/``) is served at ``/`` and ``/static/<file>``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from cariberita_local.apigw import Resource, build_event, error_body, match_resource, to_http
+from cariberita_local.lambda_runtime import ROOT, HandlerPool
+
+log = logging.getLogger("cariberita_local.api")
+
+WEB_DIR = ROOT / "web"
+OPENAPI = ROOT / "api" / "openapi.json"
+DEFAULT_RESOURCES = ("/search", "/suggest", "/articles/{id}", "/categories", "/health")
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+JSON = {"Content-Type": ["application/json"]}
+
+
+def api_resources(openapi: Path = OPENAPI) -> list[Resource]:
+    """The API's resources: the paths of api/openapi.json when present, else the known routes."""
+    paths: list[str] = list(DEFAULT_RESOURCES)
+    if openapi.is_file():
+        paths = list(json.loads(openapi.read_text(encoding="utf-8")).get("paths", {})) or paths
+    return [Resource(p) for p in paths]
+
+
+class LocalApi:
+    """An HTTP server on ``host:port`` (0 picks a free port) in a background thread."""
+
+    def __init__(
+        self,
+        invoke: Callable[[dict[str, Any]], Any],
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        resources: list[Resource] | None = None,
+        web_dir: Path | None = WEB_DIR,
+    ) -> None:
+        self.invoke = invoke
+        self.resources = resources if resources is not None else api_resources()
+        self.web_dir = web_dir
+        self._server = ThreadingHTTPServer((host, port), _make_handler(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def for_search_function(cls, containers: int = 4, **kwargs: Any) -> LocalApi:
+        """The real search handler, ``containers`` copies serving requests concurrently."""
+        pool = HandlerPool.of_function("search", size=containers, timeout_s=29.0)
+        return cls(pool.invoke, **kwargs)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> str:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="local-api", daemon=True
+        )
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+
+def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "cariberita-local"
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] == "/" or self.path.startswith("/static/"):
+                self._static()
+            else:
+                self._api()
+
+        def _api(self) -> None:
+            path = self.path.split("?")[0]
+            found = match_resource(api.resources, path)
+            if found is None:
+                self._send(403, JSON, error_body("Missing Authentication Token"))
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                self._send(413, JSON, error_body("Request Too Long"))
+                return
+            body = self.rfile.read(length) if length else b""
+            resource, params = found
+            event = build_event(
+                self.command,
+                self.path,
+                list(self.headers.items()),
+                body,
+                resource,
+                params,
+                source_ip=self.client_address[0],
+            )
+            try:
+                result = api.invoke(event)
+            except Exception:  # Lambda answers an unhandled error with API Gateway's 502
+                log.exception("handler raised for %s %s", self.command, self.path)
+                result = None
+            status, headers, raw = to_http(result)
+            self._send(status, headers, raw)
+
+        def _static(self) -> None:
+            if api.web_dir is None:
+                self._api()
+                return
+            path = self.path.split("?")[0]
+            name = "index.html" if path == "/" else path[len("/static/") :]
+            target = (api.web_dir / name).resolve()
+            # Only files directly in web/: no traversal, no hidden files.
+            inside = target.parent == api.web_dir.resolve() and not name.startswith(".")
+            if not inside or not target.is_file():
+                self._send(404, {"Content-Type": ["text/plain; charset=utf-8"]}, b"not found")
+                return
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind.endswith("javascript"):
+                kind += "; charset=utf-8"
+            headers = {"Content-Type": [kind], "Cache-Control": ["no-cache"]}
+            self._send(200, headers, target.read_bytes())
+
+        def _send(self, status: int, headers: dict[str, list[str]], body: bytes) -> None:
+            self.send_response(status)
+            for name, values in headers.items():
+                if name.lower() in ("content-length", "connection", "transfer-encoding"):
+                    continue
+                for value in values:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.info("%s %s", self.address_string(), format % args)
+
+    for verb in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
+        setattr(Handler, f"do_{verb}", Handler._api)
+    return Handler
