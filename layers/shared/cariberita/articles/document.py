@@ -1,0 +1,56 @@
+"""The index document of an article: exactly the fields of the strict mapping (index/mapping.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from cariberita.articles.categories import CategoryMap, load_category_map
+from cariberita.articles.dates import iso
+from cariberita.articles.model import Article
+
+
+def publisher_of(article: Article) -> str | None:
+    """The given publisher, else the URL's host without ``www.``."""
+    if article.publisher:
+        return article.publisher.lower()
+    if article.url:
+        host = (urlsplit(article.url).hostname or "").lower()
+        return host.removeprefix("www.") or None
+    return None
+
+
+def to_document(
+    article: Article,
+    source: str,
+    category_map: CategoryMap | None = None,
+    ingested_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The document for ``article`` from ``source`` (``bucket/key``).
+
+    ``category`` holds every breadcrumb level plus the mapped site category (the bundled map
+    unless another is given; pass ``CategoryMap()`` for none); ``source_category`` keeps the
+    publisher's most specific label.
+    """
+    mapping = load_category_map() if category_map is None else category_map
+    levels = list(article.categories)
+    site = mapping.site_category(levels)
+    known = {c.casefold() for c in levels}
+    categories = levels + ([site] if site and site.casefold() not in known else [])
+    return {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "category": categories,
+        "category_path": article.category_path,
+        "source_category": levels[-1] if levels else None,
+        "published_at": iso(article.published_at),
+        "updated_at": iso(article.updated_at),
+        "author": article.author,
+        "tags": list(article.tags),
+        "url": article.url,
+        "publisher": publisher_of(article),
+        "source": source,
+        "ingested_at": iso(ingested_at or datetime.now(UTC)),
+    }

@@ -1,0 +1,145 @@
+"""The article contract: what an editor's record must hold, normalised and bounded.
+
+``Article.model_validate(record)`` accepts a record as editors and the corpus write it
+(``category`` as text, breadcrumb or list; dates as ISO 8601 or Indonesian text; ``tags`` as a
+list or ``a; b`` text; the corpus' ``source`` domain as ``publisher``) and yields a clean,
+typed article with a deterministic ``id``. ``Tombstone`` is a record that unpublishes one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cariberita.articles.categories import split_breadcrumb
+from cariberita.articles.dates import epoch_millis, parse_date
+from cariberita.articles.ids import derive_id
+from cariberita.articles.text import clean_body, clean_line
+
+MAX_TITLE_CHARS = 1_000
+MAX_BODY_CHARS = 500_000
+MAX_AUTHOR_CHARS = 200
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
+MAX_URL_CHARS = 2_048
+# OpenSearch refuses _id values over 512 bytes; we stay well below.
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+class Article(BaseModel):
+    """One article, ready to become an index document (see ``document.to_document``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    id: str = Field(pattern=_ID.pattern)
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    categories: list[str] = Field(default_factory=list)
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    author: str | None = Field(default=None, max_length=MAX_AUTHOR_CHARS)
+    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
+    url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
+    publisher: str | None = Field(default=None, max_length=253)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_record(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"an article is a JSON object, got {type(data).__name__}")
+        data = {k: v for k, v in data.items() if v is not None and v != ""}
+        if "category" in data and "categories" not in data:
+            data["categories"] = data.pop("category")
+        source = data.pop("source", None)
+        if "publisher" not in data and isinstance(source, str) and _DOMAIN.match(source.lower()):
+            data["publisher"] = source.lower()  # the corpus names the publisher domain "source"
+        if "id" not in data and isinstance(data.get("title"), str) and data["title"].strip():
+            url = data.get("url") if isinstance(data.get("url"), str) else None
+            published = data.get("published_at")
+            when = parse_date(published) if published is not None else None
+            data["id"] = derive_id(url, data["title"], when)
+        elif "id" in data and not isinstance(data["id"], str):
+            data["id"] = str(data["id"]) if isinstance(data["id"], int) else data["id"]
+        return data
+
+    @field_validator("title", "author", "publisher", mode="before")
+    @classmethod
+    def _one_line(cls, value: Any) -> Any:
+        return clean_line(value) if isinstance(value, str) else value
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def _body(cls, value: Any) -> Any:
+        return clean_body(value) if isinstance(value, str) else value
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _categories(cls, value: Any) -> Any:
+        return split_breadcrumb(value) if isinstance(value, str | list | tuple) else value
+
+    @field_validator("published_at", "updated_at", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return parse_date(value)
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = re.split(r"[;,]", value)
+        if not isinstance(value, list | tuple):
+            return value
+        tags: list[str] = []
+        for tag in value:
+            if not isinstance(tag, str):
+                raise ValueError("tags must be text")
+            tag = clean_line(tag)
+            if len(tag) > MAX_TAG_CHARS:
+                raise ValueError(f"tag longer than {MAX_TAG_CHARS} characters")
+            if tag and tag.casefold() not in (t.casefold() for t in tags):
+                tags.append(tag)
+        return tags
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("url must be an absolute http(s) URL")
+        return value
+
+    @property
+    def version(self) -> int:
+        """External version for newer-wins: ``updated_at``, else ``published_at``, in epoch ms."""
+        when = self.updated_at or self.published_at
+        return max(0, epoch_millis(when)) if when else 0
+
+    @property
+    def category_path(self) -> str | None:
+        return " / ".join(self.categories) or None
+
+
+class Tombstone(BaseModel):
+    """``{"id": ..., "deleted": true}`` unpublishes an article; ``updated_at`` guards edits."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str = Field(pattern=_ID.pattern)
+    deleted: Literal[True]
+    updated_at: datetime | None = None
+
+    @field_validator("updated_at", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return None if value in (None, "") else parse_date(value)
+
+    @property
+    def version(self) -> int | None:
+        return epoch_millis(self.updated_at) if self.updated_at else None

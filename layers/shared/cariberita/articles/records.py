@@ -1,0 +1,38 @@
+"""One decoded record (a dict from NDJSON, JSON, CSV or a page) -> an Article or a Tombstone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from cariberita.articles.dates import DateError
+from cariberita.articles.model import Article, Tombstone
+from cariberita.errors import InvalidArticle
+
+
+def _is_tombstone(record: dict[str, Any]) -> bool:
+    flag = record.get("deleted")
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() in ("true", "1", "yes"))
+
+
+def article_from_record(record: Any) -> Article | Tombstone:
+    """Validate one record; raise InvalidArticle with a short, editor-readable reason."""
+    try:
+        if isinstance(record, dict) and _is_tombstone(record):
+            return Tombstone.model_validate({**record, "deleted": True})
+        return Article.model_validate(record)
+    except ValidationError as exc:
+        raise InvalidArticle(describe(exc)) from exc
+    except (DateError, ValueError) as exc:
+        raise InvalidArticle(str(exc)) from exc
+
+
+def describe(exc: ValidationError) -> str:
+    """``title: Field required; published_at: unreadable date ...`` (no input values echoed)."""
+    problems = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "record"
+        message = err["msg"].removeprefix("Value error, ")
+        problems.append(f"{where}: {message}")
+    return "; ".join(problems)
