@@ -1,0 +1,154 @@
+"""The whole service on one machine: OpenSearch, local S3 + SQS -> ingest, the local API.
+
+:class:`LocalStack` starts the parts in order, remembers which ones it started, and stops only
+those (a node that was already running, e.g. the one tests share, is left alone).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import subprocess
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cariberita_local.api_server import LocalApi
+from cariberita_local.lambda_runtime import ROOT, HandlerPool
+from cariberita_local.s3_local import LocalS3
+
+log = logging.getLogger("cariberita_local.stack")
+
+OPENSEARCH_SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
+SAMPLES = ROOT / "samples"
+DEFAULT_OPENSEARCH = "http://127.0.0.1:9200"
+# Sample files that are configuration, not article batches.
+NOT_BATCHES = {"category-map.json"}
+
+
+@dataclass
+class StackConfig:
+    host: str = "127.0.0.1"
+    api_port: int = 8080
+    s3_port: int = 4566
+    bucket: str = "cariberita-local"
+    index: str = "articles"
+    reports_prefix: str = "reports/"
+    search_containers: int = 4
+    verbose: bool = False
+
+
+@dataclass
+class LocalStack:
+    config: StackConfig
+    opensearch_endpoint: str = ""
+    started_opensearch: bool = False
+    s3: LocalS3 | None = None
+    api: LocalApi | None = None
+    sample_keys: list[str] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.opensearch_endpoint = self._start_opensearch()
+        self._configure_environment()
+        self._ensure_index()
+        ingest = HandlerPool.of_function("ingest", size=1, timeout_s=900.0)
+        self.s3 = LocalS3(ingest.invoke, self.config.bucket, self.config.host, self.config.s3_port)
+        self.s3.start()
+        self.api = LocalApi.for_search_function(
+            containers=self.config.search_containers,
+            host=self.config.host,
+            port=self.config.api_port,
+        )
+        self.api.start()
+
+    def stop(self) -> None:
+        """Stop what this stack started, in reverse order; never raises."""
+        for part in (self.api, self.s3):
+            if part is not None:
+                try:
+                    part.stop()
+                except Exception:  # keep stopping the rest
+                    log.exception("stopping %s failed", type(part).__name__)
+        if self.started_opensearch:
+            # Our own script with fixed arguments.
+            subprocess.run([str(OPENSEARCH_SCRIPT), "stop"], check=False, timeout=120)  # noqa: S603
+
+    # --- OpenSearch and settings ------------------------------------------------------------
+
+    def _start_opensearch(self) -> str:
+        endpoint = os.environ.get("OPENSEARCH_ENDPOINT")
+        if endpoint:
+            return endpoint.rstrip("/")
+        if _healthy(DEFAULT_OPENSEARCH):
+            return DEFAULT_OPENSEARCH
+        log.warning("starting the local OpenSearch node (the first start downloads it once)")
+        proc = subprocess.run(  # noqa: S603 - our own script with fixed arguments
+            [str(OPENSEARCH_SCRIPT), "start"], stdout=subprocess.PIPE, text=True, timeout=900
+        )
+        if proc.returncode != 0:
+            raise RuntimeError("OpenSearch could not be started: see the messages above")
+        self.started_opensearch = True
+        return proc.stdout.strip().splitlines()[-1]
+
+    def _configure_environment(self) -> None:
+        """What the deployed functions get from the template, pointed at the local parts."""
+        api_origin = f"http://{self.config.host}:{self.config.api_port}"
+        defaults = {
+            "CORS_ALLOWED_ORIGINS": f"{api_origin},http://localhost:{self.config.api_port}",
+            "CURSOR_SECRET": secrets.token_hex(32),
+            "POWERTOOLS_SERVICE_NAME": "cariberita",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "INFO" if self.config.verbose else "WARNING",
+        }
+        for name, value in defaults.items():
+            os.environ.setdefault(name, value)
+        os.environ["OPENSEARCH_ENDPOINT"] = self.opensearch_endpoint
+        os.environ["ARTICLES_INDEX"] = self.config.index
+        os.environ["REPORTS_PREFIX"] = self.config.reports_prefix
+
+    def _ensure_index(self) -> None:
+        from cariberita.config import Settings
+        from cariberita.index.manager import ensure_index
+        from cariberita.opensearch_client import build_client
+
+        client = build_client(Settings.from_env())
+        action = ensure_index(client, self.config.index)
+        log.info("index %s: %s", self.config.index, action)
+
+    # --- data -------------------------------------------------------------------------------
+
+    def upload_samples(self, samples: Path = SAMPLES, timeout_s: float = 300.0) -> list[str]:
+        """Upload every sample batch to the bucket and wait until ingestion acknowledged them."""
+        assert self.s3 is not None
+        files = sorted(p for p in samples.iterdir() if p.is_file() and p.name not in NOT_BATCHES)
+        keys = []
+        for path in files:
+            key = f"samples/{path.name}"
+            self.s3.s3.upload_file(str(path), self.config.bucket, key)
+            keys.append(key)
+        missing = self.s3.wait_until_ingested(keys, timeout_s=timeout_s)
+        if missing:
+            raise RuntimeError(f"ingestion did not finish for: {', '.join(sorted(missing))}")
+        self.sample_keys = keys
+        return keys
+
+    def report(self, key: str) -> bytes | None:
+        """The ingestion report the handler wrote for ``key``, if any."""
+        assert self.s3 is not None
+        try:
+            obj = self.s3.s3.get_object(
+                Bucket=self.config.bucket, Key=f"{self.config.reports_prefix}{key}.json"
+            )
+        except self.s3.s3.exceptions.NoSuchKey:
+            return None
+        return obj["Body"].read()
+
+
+def _healthy(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/_cluster/health", timeout=2) as response:  # noqa: S310 - loopback URL we build
+            return response.status == 200
+    except OSError:
+        return False
