@@ -37,3 +37,26 @@ index: setup opensearch
 
 clean:
 	rm -rf .venv .aws-sam build test-artifacts
+
+# --- reliability and security campaign (docs/reliability.md) ---
+.PHONY: audit lock reliability reliability-full reliability-report
+
+audit: setup
+	@$(PY) scripts/audit_dependencies.py --lock requirements.lock
+	@$(PY) scripts/scan_secrets.py --history
+
+lock: setup
+	@{ echo "# Locked runtime + dev dependencies of .venv (pip freeze --exclude-editable), audited by"; \
+	   echo "# \`make audit\`. Regenerate with \`make lock\` after changing pins in pyproject.toml."; \
+	   $(PY) -m pip freeze --exclude-editable; } > requirements.lock
+
+reliability: setup
+	@$(PY) -m pytest tests/reliability tests/unit/test_fuzz_*.py -q
+	@$(PY) scripts/reliability_report.py
+
+reliability-full: setup
+	@RELIABILITY_FULL=1 $(PY) -m pytest tests/reliability tests/unit/test_fuzz_*.py -q
+	@$(PY) scripts/reliability_report.py
+
+reliability-report:
+	@$(PY) scripts/reliability_report.py
