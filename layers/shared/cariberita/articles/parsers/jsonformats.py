@@ -1,0 +1,61 @@
+"""NDJSON / JSON Lines (streamed by line) and JSON documents (array or ``{"articles": []}``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from cariberita.articles.parsers.errors import UnparseableObject
+from cariberita.articles.parsers.records import RawRecord
+from cariberita.articles.parsers.stream import ByteStream, iter_lines
+
+
+def parse_ndjson(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecord]:
+    """One JSON object per line; blank lines are skipped, bad lines rejected with their number."""
+    for line in iter_lines(stream, max_record_bytes):
+        if line.too_long:
+            yield RawRecord("line", line.number, error=f"line longer than {max_record_bytes} bytes")
+            continue
+        data = line.data.removeprefix(b"\xef\xbb\xbf") if line.number == 1 else line.data
+        if not data.strip():
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            yield RawRecord("line", line.number, error="not UTF-8 text")
+            continue
+        try:
+            yield RawRecord("line", line.number, data=json.loads(text))
+        except json.JSONDecodeError as exc:
+            yield RawRecord(
+                "line", line.number, error=f"invalid JSON: {exc.msg} at column {exc.colno}"
+            )
+
+
+def parse_json_document(stream: ByteStream, max_bytes: int) -> Iterator[RawRecord]:
+    """A JSON array of articles, an object with an ``articles`` array, or one article object.
+
+    A JSON document cannot be split safely, so it is read whole up to ``max_bytes``; bigger
+    batches belong in NDJSON, which is streamed.
+    """
+    raw = stream.read_all(max_bytes)
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise UnparseableObject("not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise UnparseableObject(
+            f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    if isinstance(document, dict) and "articles" in document:
+        items = document["articles"]
+        if not isinstance(items, list):
+            raise UnparseableObject('"articles" must be an array of article objects')
+    elif isinstance(document, list):
+        items = document
+    elif isinstance(document, dict):
+        items = [document]
+    else:
+        raise UnparseableObject("expected an array of articles or an object with an articles array")
+    for n, item in enumerate(items, start=1):
+        yield RawRecord("item", n, data=item)
