@@ -1,0 +1,67 @@
+"""Facet aggregations and their shaping.
+
+The category filter is applied as a ``post_filter`` (results only), so the category counts are
+computed over everything else the reader chose: picking ``bola`` still shows how many hits the
+other categories have. The monthly histogram does respect the category choice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TIME_ZONE = "+07:00"  # WIB: months start at local midnight
+CATEGORY_FACET_SIZE = 30
+ALL_CATEGORIES_SIZE = 500
+_ACRONYMS = {"tv", "dpr", "kpk", "pon", "ftv"}
+
+
+def label(value: str) -> str:
+    """A display label for a lowercased category value: ``berita utama`` -> ``Berita Utama``."""
+    words = value.split()
+    return " ".join(w.upper() if w in _ACRONYMS else w.capitalize() for w in words)
+
+
+def aggregations(category_filter: dict[str, Any] | None) -> dict[str, Any]:
+    months: dict[str, Any] = {
+        "date_histogram": {
+            "field": "published_at",
+            "calendar_interval": "month",
+            "time_zone": TIME_ZONE,
+            "format": "yyyy-MM",
+            "min_doc_count": 1,
+        }
+    }
+    if category_filter is not None:
+        months = {"filter": category_filter, "aggs": {"months": months}}
+    return {
+        "categories": {"terms": {"field": "category", "size": CATEGORY_FACET_SIZE}},
+        "months": months,
+    }
+
+
+def shape(aggs: dict[str, Any]) -> dict[str, Any]:
+    months = aggs.get("months", {})
+    months = months.get("months", months)
+    return {
+        "categories": [
+            {"value": b["key"], "label": label(b["key"]), "count": b["doc_count"]}
+            for b in aggs.get("categories", {}).get("buckets", [])
+        ],
+        "months": [
+            {"month": b["key_as_string"], "count": b["doc_count"]}
+            for b in months.get("buckets", [])
+        ],
+    }
+
+
+def all_categories_request() -> dict[str, Any]:
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {"categories": {"terms": {"field": "category", "size": ALL_CATEGORIES_SIZE}}},
+    }
+
+
+def shape_all(response: dict[str, Any]) -> list[dict[str, Any]]:
+    buckets = response.get("aggregations", {}).get("categories", {}).get("buckets", [])
+    return [{"value": b["key"], "label": label(b["key"]), "count": b["doc_count"]} for b in buckets]

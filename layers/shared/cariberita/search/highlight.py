@@ -1,0 +1,62 @@
+"""Highlighting that is safe to put into HTML.
+
+OpenSearch wraps matches in two private-use characters (never in normalised queries, and
+stripped from stored text before escaping is undone); we HTML-escape the whole fragment, then
+turn only balanced marker pairs into ``<mark>`` elements. Nothing the article contains can
+become markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+PRE, POST = "\ue000", "\ue001"
+_PAIR = re.compile(f"{PRE}([^{PRE}{POST}]*){POST}")
+_STRAY = re.compile(f"[{PRE}{POST}]")
+
+BODY_FRAGMENT_CHARS = 160
+BODY_FRAGMENTS = 2
+# Shown when the body has no match (or q is empty): the start of the article.
+NO_MATCH_CHARS = 200
+
+
+def request() -> dict[str, Any]:
+    """The ``highlight`` block of a search; bounded work per hit (fragment count and size)."""
+    return {
+        "pre_tags": [PRE],
+        "post_tags": [POST],
+        "type": "unified",
+        "encoder": "default",
+        # Stem, exact, fuzzy and synonym matches all highlight in the displayed fields.
+        "require_field_match": False,
+        "fields": {
+            "title": {"number_of_fragments": 0},
+            "body": {
+                "fragment_size": BODY_FRAGMENT_CHARS,
+                "number_of_fragments": BODY_FRAGMENTS,
+                "no_match_size": NO_MATCH_CHARS,
+            },
+        },
+    }
+
+
+def escape(text: str | None) -> str:
+    """Plain stored text made HTML-safe (also removes our marker characters)."""
+    return html.escape(_STRAY.sub("", text or ""), quote=True)
+
+
+def render(fragment: str) -> str:
+    """A highlighted fragment as HTML: everything escaped except ``<mark>`` around matches."""
+    escaped = html.escape(fragment, quote=True)
+    marked = _PAIR.sub(r"<mark>\1</mark>", escaped)
+    return _STRAY.sub("", marked)
+
+
+def snippet(fragments: list[str] | None, fallback: str | None, limit: int = NO_MATCH_CHARS) -> str:
+    """Join body fragments with an ellipsis; the escaped start of ``fallback`` if none."""
+    if fragments:
+        return " … ".join(render(f) for f in fragments)
+    text = (fallback or "")[:limit]
+    return escape(text)

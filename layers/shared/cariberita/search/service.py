@@ -1,0 +1,89 @@
+"""The search use cases: plain arguments in, JSON-ready dicts out, a SearchStore behind them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from cariberita.search import analytics, cursor, facets, query, results, suggest
+from cariberita.search.params import SearchParams, normalise_text, search_params
+from cariberita.search.store import SearchStore
+
+
+def search(
+    store: SearchStore, params: SearchParams, secret: str, timeout_ms: int
+) -> dict[str, Any]:
+    """Ranked, filtered, faceted results; raises InvalidRequest for a bad cursor."""
+    started = time.perf_counter()
+    position = cursor.decode(secret, params, params.cursor) if params.cursor else None
+    response = store.search(query.search_body(params, timeout_ms, position))
+    hits = response["hits"]["hits"]
+    total = response["hits"]["total"]
+    seen = (position.seen if position else params.offset) + len(hits)
+    more = len(hits) == params.size and (seen < total["value"] or total["relation"] != "eq")
+    next_cursor = cursor.encode(secret, params, hits[-1]["sort"], seen) if more and hits else None
+    did_you_mean = None
+    if params.q and total["value"] < suggest.FEW_HITS and not position and params.page == 1:
+        did_you_mean = _better_spelling(store, params, total["value"], timeout_ms)
+    latency_ms = (time.perf_counter() - started) * 1000
+    analytics.record_search(params, total["value"], latency_ms, did_you_mean)
+    return {
+        "total": {"value": total["value"], "exact": total["relation"] == "eq"},
+        "took_ms": response.get("took", 0),
+        "page": params.page,
+        "size": params.size,
+        "results": [results.search_result(h) for h in hits],
+        "facets": facets.shape(response.get("aggregations", {})),
+        "next_cursor": next_cursor,
+        "did_you_mean": did_you_mean,
+    }
+
+
+def _better_spelling(
+    store: SearchStore, params: SearchParams, hits: int, timeout_ms: int
+) -> str | None:
+    """The first suggested spelling that finds more articles with the same filters."""
+    response = store.search(suggest.spelling_body(params.q))
+    for candidate in suggest.spelling_candidates(response, params.q)[:2]:
+        trial = search_params(
+            q=candidate,
+            categories=list(params.categories),
+            date_from=params.date_from,
+            date_to=params.date_to,
+            author=params.author,
+            tag=params.tag,
+        )
+        body = query.search_body(trial, timeout_ms)
+        body.update(size=0, aggs={}, track_total_hits=True)
+        body.pop("highlight", None)
+        found = store.search(body)["hits"]["total"]["value"]
+        if found > hits:
+            return candidate
+    return None
+
+
+def suggestions(store: SearchStore, q: str, timeout_ms: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    text = normalise_text(q)
+    items = (
+        suggest.shape_suggestions(store.search(suggest.suggest_body(text, timeout_ms)))
+        if text
+        else []
+    )
+    analytics.record_suggest(len(items), (time.perf_counter() - started) * 1000)
+    return {"suggestions": items}
+
+
+def article(store: SearchStore, doc_id: str) -> dict[str, Any]:
+    """One article; raises NotFound."""
+    return results.article(store.get(doc_id))
+
+
+def categories(store: SearchStore) -> dict[str, Any]:
+    response = store.search(facets.all_categories_request())
+    return {"categories": facets.shape_all(response)}
+
+
+def health(store: SearchStore) -> dict[str, Any]:
+    """Raises SearchUnavailable when the index cannot be read."""
+    return {"status": "ok", "documents": store.ping()}

@@ -1,0 +1,50 @@
+"""Search function settings: the shared ones plus CORS, the time budget and the cursor key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from cariberita.config import Settings
+
+# API Gateway cuts a REST integration at 29 s; every retry of a slow query must end well before.
+MAX_TOTAL_BUDGET_MS = 20_000
+
+
+class SearchSettings(Settings):
+    """``CORS_ALLOWED_ORIGINS`` is comma-separated (empty: no CORS headers at all).
+
+    ``SEARCH_TIMEOUT_MS`` bounds one OpenSearch request (server-side ``timeout`` and client socket
+    timeout); with the client's retries the worst case must stay under ``MAX_TOTAL_BUDGET_MS``.
+    ``CURSOR_SECRET`` signs pagination cursors so a tampered cursor is refused.
+    """
+
+    cors_allowed_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOWED_ORIGINS")
+    search_timeout_ms: int = Field(default=3_000, ge=100, le=10_000, alias="SEARCH_TIMEOUT_MS")
+    cursor_secret: SecretStr = Field(alias="CURSOR_SECRET", min_length=16)
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+            for origin in origins:
+                if origin != "*" and not origin.startswith(("https://", "http://")):
+                    raise ValueError(f"{origin!r} is not an origin like https://www.example.id")
+            return origins
+        return value
+
+    @model_validator(mode="after")
+    def _budget_fits_gateway(self) -> SearchSettings:
+        worst = self.search_timeout_ms * (self.opensearch_max_retries + 1)
+        if worst > MAX_TOTAL_BUDGET_MS:
+            raise ValueError(
+                f"SEARCH_TIMEOUT_MS x (OPENSEARCH_MAX_RETRIES + 1) = {worst} ms exceeds "
+                f"{MAX_TOTAL_BUDGET_MS} ms (API Gateway gives up at 29 s)"
+            )
+        return self
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SearchSettings:
+        return super().from_env(environ)  # type: ignore[return-value]

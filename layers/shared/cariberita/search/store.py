@@ -1,0 +1,97 @@
+"""The only module that sends search requests to OpenSearch; library errors become domain errors.
+
+Unreachable, overloaded, timed-out or missing indexes raise SearchUnavailable (503 + Retry-After);
+an unknown article raises NotFound. OpenSearch's own error text never leaves this module except
+in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from opensearchpy import OpenSearch
+from opensearchpy import exceptions as os_errors
+
+from cariberita.errors import NotFound, SearchUnavailable
+from cariberita.observability import logger
+
+T = TypeVar("T")
+
+
+class SearchStore(Protocol):
+    """What the search domain needs from an index (a fake implements it in unit tests)."""
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]: ...
+
+    def get(self, doc_id: str) -> dict[str, Any]: ...
+
+    def ping(self) -> int: ...
+
+
+class OpenSearchStore:
+    """``SearchStore`` over an index alias, each request bounded by ``timeout_ms``."""
+
+    def __init__(self, client: OpenSearch, index: str, timeout_ms: int):
+        self._client = client
+        self._index = index
+        self._timeout_s = timeout_ms / 1000
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = self._call(
+            lambda: self._client.search(
+                index=self._index, body=body, request_timeout=self._timeout_s
+            )
+        )
+        if response.get("timed_out"):
+            # Partial results would be cached by the CDN as if complete; let the client retry.
+            raise SearchUnavailable("search timed out")
+        return response
+
+    def get(self, doc_id: str) -> dict[str, Any]:
+        try:
+            return self._call(
+                lambda: self._client.get(
+                    index=self._index, id=doc_id, request_timeout=self._timeout_s
+                ),
+                not_found=True,
+            )
+        except _DocumentMissing as exc:
+            raise NotFound(doc_id) from exc
+
+    def ping(self) -> int:
+        """Number of documents behind the alias; SearchUnavailable if the index cannot be read."""
+        response = self._call(
+            lambda: self._client.count(index=self._index, request_timeout=self._timeout_s)
+        )
+        return int(response.get("count", 0))
+
+    def _call(self, request: Callable[[], T], not_found: bool = False) -> T:
+        try:
+            return request()
+        except os_errors.NotFoundError as exc:
+            if not_found and _is_missing_document(exc):
+                raise _DocumentMissing from exc
+            logger.error("index missing", extra={"index": self._index, "error": str(exc)[:500]})
+            raise SearchUnavailable("index missing") from exc
+        except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
+            logger.warning("opensearch unreachable", extra={"error": str(exc)[:500]})
+            raise SearchUnavailable("unreachable") from exc
+        except os_errors.TransportError as exc:
+            status = exc.status_code if isinstance(exc.status_code, int) else 0
+            if status == 429 or status >= 500 or status == 0:
+                logger.warning(
+                    "opensearch unavailable", extra={"status": status, "error": str(exc)[:500]}
+                )
+                raise SearchUnavailable(f"status {status}") from exc
+            raise  # a 4xx we caused is a bug: logged and answered as a generic 500
+
+
+class _DocumentMissing(Exception):
+    pass
+
+
+def _is_missing_document(exc: os_errors.NotFoundError) -> bool:
+    info = exc.info if isinstance(exc.info, dict) else {}
+    # A missing document answers {"found": false}; a missing index has an "error" object.
+    return info.get("found") is False
