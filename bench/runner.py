@@ -1,0 +1,119 @@
+"""``python -m bench [--profile full|quick] [--only ingest,search,...]``: run, write the report.
+
+The report is rewritten after every benchmark, so an interrupted run still leaves what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import coldstart, concurrency, ingest, machine, memory, packages, report, scale, search
+from bench.context import Context
+from bench.env import (
+    ROOT,
+    BenchError,
+    MotoS3,
+    client_for,
+    corpus_path,
+    opensearch_endpoint,
+    read_corpus,
+)
+from bench.profile import PROFILES
+from bench.results import Section
+
+BENCHMARKS: dict[str, tuple[str, Callable[[Context], Section]]] = {
+    "coldstart": ("4. Cold start", coldstart.run),
+    "ingest": (ingest.TITLE, ingest.run),
+    "search": (search.TITLE, search.run),
+    "concurrency": (concurrency.TITLE, concurrency.run),
+    "memory": (memory.TITLE, memory.run),
+    "scale": (scale.TITLE, scale.run),
+    "packages": (packages.TITLE, packages.run),
+}
+# The order of the report follows the issue; the order of the run puts the quiet-machine
+# measurements (cold start) first and the ones that load the node hardest (scale) last.
+REPORT_ORDER = ["ingest", "search", "concurrency", "coldstart", "memory", "scale", "packages"]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
+    parser.add_argument("--only", default="", help="comma-separated: " + ",".join(BENCHMARKS))
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    profile = PROFILES[args.profile]
+    chosen = [b.strip() for b in args.only.split(",") if b.strip()] or list(BENCHMARKS)
+    unknown = set(chosen) - set(BENCHMARKS)
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        corpus = corpus_path()
+        endpoint = opensearch_endpoint()
+    except BenchError as exc:
+        print(f"[bench] {exc}", file=sys.stderr)
+        return 1
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "CariBeritaBench")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("CURSOR_SECRET", "bench-cursor-secret-not-for-production")
+    # Powertools warns on every invocation that publishes no metrics; that is expected here.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    client = client_for(endpoint)
+    ctx = Context(profile, args.out, endpoint, client, corpus, read_corpus(corpus))
+    facts = machine.facts(client)
+    meta = {
+        "profile": profile.name,
+        "command": "make bench" if profile.name == "full" else "make bench-quick",
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmarks": chosen,
+    }
+    sections: dict[str, Section] = {}
+    try:
+        ctx.s3 = MotoS3()
+        ctx.on_exit(ctx.s3.stop)
+        for key in chosen:
+            title, run = BENCHMARKS[key]
+            print(f"[bench] {title} ...", flush=True)
+            began = time.monotonic()
+            try:
+                section = run(ctx)
+            except Exception as exc:
+                traceback.print_exc()
+                section = Section(
+                    key, title, status="failed", reason=f"{type(exc).__name__}: {exc}"[:800]
+                )
+            section.seconds = time.monotonic() - began
+            sections[key] = section
+            print(f"[bench] {title}: {section.status} in {section.seconds:.0f} s", flush=True)
+            _write(args.out, meta, facts, sections, started)
+    finally:
+        ctx.cleanup()
+    md, _ = _write(args.out, meta, facts, sections, started)
+    print(f"[bench] wrote {md} in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def _write(
+    out: Path, meta: dict, facts: dict, sections: dict[str, Section], started: float
+) -> tuple[Path, Path]:
+    meta = {
+        **meta,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "elapsed_s": time.monotonic() - started,
+    }
+    ordered = [sections[k] for k in REPORT_ORDER if k in sections]
+    return report.write(out, meta, facts, ordered)
