@@ -1,14 +1,16 @@
 """Indonesian analysis for news, built from parts rather than the stock ``indonesian`` analyzer.
 
 Chain for title and body (``id_news``):
-  standard tokenizer -> lowercase -> asciifolding -> stopwords that keep negations
-  -> keyword_marker (protected names and words) -> stemmer_override (nasal-prefix families)
+  char filters (odd spaces -> space, soft hyphens and apostrophes removed) -> standard tokenizer
+  -> lowercase -> asciifolding -> stopwords that keep negations -> keyword_marker (protected
+  names and words) -> stemmer_override (hand-written, then generated word families)
   -> Lucene's Indonesian stemmer.
 The search-time analyzer (``id_news_search``) adds acronym synonyms (a synonym *graph*, so
 multi-word expansions work in match and phrase queries) before the stopwords; synonyms stay out
 of the index so the list can change without reindexing.
 Unstemmed subfields use ``id_exact`` (no stopwords, no stemming) for exact words, phrases and
 fuzzy matching, which must see the surface form: ``korupi`` never reaches ``korupsi`` once stemmed.
+See docs/analysis.md for the reasons and for how to extend the word lists.
 """
 
 from __future__ import annotations
@@ -21,20 +23,35 @@ _FOLD = ["lowercase", "asciifolding"]
 _STEM = ["id_stop", "id_protected", "id_stem_override", "id_stemmer"]
 
 
+def stem_override_rules() -> list[str]:
+    """``word => stem`` rules: the hand-written list, then the generated families."""
+    return [*read("stem_overrides.txt"), *read("stem_overrides_generated.txt")]
+
+
 def analysis_settings() -> dict[str, Any]:
     """The ``settings.analysis`` block of the articles index."""
     return {
         "char_filter": {
-            # Non-breaking and zero-width spaces are common in CMS exports; make them plain spaces.
+            # Non-breaking and zero-width spaces are common in CMS exports; make them plain spaces
+            # (the standard tokenizer would glue words across a zero-width space or word joiner).
+            # Soft hyphens sit inside words (pemerin\u00ADtah) and apostrophes vary (Jum'at, Jum’at,
+            # Jumat): drop both so every spelling meets.
             "id_spaces": {
                 "type": "mapping",
-                "mappings": ["\\u00A0=>\\u0020", "\\u200B=>\\u0020", "\\u202F=>\\u0020"],
+                "mappings": [
+                    *(
+                        f"\\u{code}=>\\u0020"
+                        for code in ("00A0", "2007", "202F", "200B", "2060", "FEFF")
+                    ),
+                    *(f"\\u{code}=>" for code in ("00AD", "0027", "2019", "2018", "02BC")),
+                ],
             },
         },
         "filter": {
             "id_stop": {"type": "stop", "stopwords": list(read("stopwords.txt"))},
             "id_protected": {"type": "keyword_marker", "keywords": list(read("protected.txt"))},
-            "id_stem_override": {"type": "stemmer_override", "rules": list(read("stem_overrides.txt"))},
+            # Hand-written rules first: for a word listed twice, the first rule loaded wins.
+            "id_stem_override": {"type": "stemmer_override", "rules": stem_override_rules()},
             "id_stemmer": {"type": "stemmer", "language": "indonesian"},
             "id_acronyms": {
                 "type": "synonym_graph",
