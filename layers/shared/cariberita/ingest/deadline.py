@@ -1,0 +1,41 @@
+"""The time left in this invocation, so that work stops before Lambda kills it mid-request."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+class OutOfTime(Exception):
+    """Not enough time left: the message is not acknowledged, so SQS delivers it again.
+
+    Document ids are deterministic and versions external, so the redelivery is safe.
+    """
+
+
+class Deadline:
+    """Wraps ``context.get_remaining_time_in_millis``; without a context there is no limit."""
+
+    def __init__(self, context: Any | None = None, margin_ms: int = 15_000) -> None:
+        self._context = context
+        self._margin_ms = margin_ms
+
+    def remaining_ms(self) -> float:
+        if self._context is None:
+            return float("inf")
+        return float(self._context.get_remaining_time_in_millis())
+
+    def allows(self, extra_ms: float = 0) -> bool:
+        return self.remaining_ms() - extra_ms > self._margin_ms
+
+    def check(self, what: str = "continue") -> None:
+        if not self.allows():
+            raise OutOfTime(
+                f"less than {self._margin_ms} ms left to {what}; leaving it for a retry"
+            )
+
+    def sleep(self, ms: float, what: str = "retry") -> None:
+        """Sleep ``ms`` unless that would run past the margin (then raise OutOfTime)."""
+        if not self.allows(ms):
+            raise OutOfTime(f"no time left to {what}")
+        time.sleep(ms / 1000)

@@ -1,0 +1,28 @@
+"""Metrics for one processed object, from its report (one place, so names stay consistent)."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from cariberita.ingest.report import Report
+from cariberita.observability import metrics
+
+_COUNTS = {
+    "indexed": "ArticlesIndexed",
+    "updated": "ArticlesUpdated",
+    "skipped_older": "ArticlesSkippedOlder",
+    "deleted": "ArticlesDeleted",
+    "rejected": "ArticlesRejected",
+}
+
+
+def publish(report: Report) -> None:
+    for field, name in _COUNTS.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=report.counts[field])
+    metrics.add_metric(name="ArticlesRetried", unit=MetricUnit.Count, value=report.retried)
+    metrics.add_metric(name="BytesRead", unit=MetricUnit.Bytes, value=report.bytes_read)
+    metrics.add_metric(
+        name="ObjectDuration", unit=MetricUnit.Milliseconds, value=report.duration_ms
+    )
+    if report.error:
+        metrics.add_metric(name="ObjectsUnparseable", unit=MetricUnit.Count, value=1)
