@@ -1,0 +1,56 @@
+"""Ingest function: S3 uploads (via SQS, S3 notifications or EventBridge) become articles.
+
+SQS is the production path: each message is processed on its own and failures are reported
+back per message (partial batch response), so one bad upload never re-drives the good ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from cariberita.ingest.deadline import Deadline
+from cariberita.ingest.events import UnknownEvent, is_sqs_batch, object_events
+from cariberita.ingest.service import IngestService
+from cariberita.ingest.settings import IngestSettings
+from cariberita.observability import logger, metrics, tracer
+from cariberita.opensearch_client import get_client
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def _events(payload: Any) -> list:
+    try:
+        return object_events(payload)
+    except UnknownEvent as exc:
+        # Retrying cannot make an unreadable event readable: log it and acknowledge.
+        logger.error("ignoring an event that is not an S3 object event", extra={"why": str(exc)})
+        return []
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = IngestSettings.from_env()
+    service = IngestService(settings, get_client(settings))
+    deadline = Deadline(context, settings.time_margin_ms)
+
+    if is_sqs_batch(event):
+
+        def handle_message(record: SQSRecord) -> None:
+            for item in _events(record.body):
+                service.handle(item, deadline)
+
+        return process_partial_response(
+            event=event, record_handler=handle_message, processor=processor, context=context
+        )
+
+    reports = [service.handle(item, deadline) for item in _events(event)]
+    return {"reports": [report.as_dict() for report in reports if report is not None]}
