@@ -19,6 +19,7 @@ import sys
 import threading
 import urllib.parse
 import urllib.request
+import warnings
 from types import FrameType
 
 from cariberita_local.stack import LocalStack, StackConfig
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="[%(name)s] %(message)s",
     )
+    # moto's server logs every request through werkzeug; keep the console for what matters.
+    logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    logging.getLogger("opensearch").setLevel(logging.INFO if args.verbose else logging.ERROR)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     stop = threading.Event()
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -83,12 +88,15 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         if not args.no_samples:
             keys = stack.upload_samples()
-            say(f"ingested {len(keys)} sample batches (reports under {config.reports_prefix})")
+            say(f"ingested {len(keys)} sample batches through the ingest handler:")
+            for key in keys:
+                say(f"  {key:32} {report_summary(stack.report(key))}")
         if args.corpus is not None:
             from cariberita_local.load_corpus import default_corpus, load_corpus
 
             path = args.corpus or str(default_corpus())
             load_corpus(path, stack.s3, limit=args.corpus_limit)
+            stack.refresh()
         say(banner(stack))
         if args.once:
             return search_once(stack, args.query)
@@ -130,6 +138,19 @@ def banner(stack: LocalStack) -> str:
             "",
         ]
     )
+
+
+def report_summary(raw: bytes | None) -> str:
+    """``indexed 24, rejected 0`` from an ingestion report (or why there is none)."""
+    if raw is None:
+        return "no report"
+    try:
+        report = json.loads(raw)
+    except ValueError:
+        return "unreadable report"
+    counts = report.get("counts") or {}
+    shown = ", ".join(f"{name} {value}" for name, value in counts.items() if value)
+    return f"{report.get('status', '')} {shown}".strip() or "empty"
 
 
 def search_once(stack: LocalStack, query: str) -> int:

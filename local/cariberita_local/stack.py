@@ -132,7 +132,15 @@ class LocalStack:
         if missing:
             raise RuntimeError(f"ingestion did not finish for: {', '.join(sorted(missing))}")
         self.sample_keys = keys
+        self.refresh()
         return keys
+
+    def refresh(self) -> None:
+        """Make everything ingested so far searchable now (not after the refresh interval)."""
+        from cariberita.config import Settings
+        from cariberita.opensearch_client import build_client
+
+        build_client(Settings.from_env()).indices.refresh(index=self.config.index)
 
     def report(self, key: str) -> bytes | None:
         """The ingestion report the handler wrote for ``key``, if any."""
