@@ -1,0 +1,82 @@
+"""The analysis word lists parse, hold no duplicates and keep their documented forms."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+import pytest
+from cariberita.index.analysis import analysis_settings, stem_override_rules
+from cariberita.index.wordlists import read
+
+LISTS = (
+    "stopwords.txt",
+    "protected.txt",
+    "acronyms.txt",
+    "roots.txt",
+    "stem_overrides.txt",
+    "stem_overrides_generated.txt",
+)
+WORD = re.compile(r"^[a-z]+$")
+OVERRIDE = re.compile(r"^[a-z]+ => [a-z]+$")
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_parses_and_is_not_empty(name):
+    assert len(read(name)) > 0
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_starts_with_a_header_comment_on_its_origin(name):
+    text = files("cariberita.index.wordlists").joinpath(name).read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines() if line.startswith("#"))
+    assert text.startswith("#") and "origin" in header.lower()
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_has_no_duplicate_entries(name):
+    entries = read(name)
+    duplicates = sorted({entry for entry in entries if entries.count(entry) > 1})
+    assert duplicates == []
+
+
+@pytest.mark.parametrize("name", ["stopwords.txt", "protected.txt", "roots.txt"])
+def test_word_list_entries_are_single_lowercase_ascii_words(name):
+    # Lists are matched after lowercase + asciifolding, so anything else could never match.
+    assert [entry for entry in read(name) if not WORD.match(entry)] == []
+
+
+@pytest.mark.parametrize("name", ["stem_overrides.txt", "stem_overrides_generated.txt"])
+def test_every_override_line_has_the_word_arrow_stem_form(name):
+    assert [rule for rule in read(name) if not OVERRIDE.match(rule)] == []
+
+
+def test_no_word_is_overridden_twice_across_override_files():
+    words = [rule.split(" => ")[0] for rule in stem_override_rules()]
+    assert sorted({w for w in words if words.count(w) > 1}) == []
+
+
+def test_protected_words_are_not_also_overridden_or_stopwords():
+    # keyword_marker runs first, so an override of a protected word would silently never apply.
+    protected = set(read("protected.txt"))
+    overridden = {rule.split(" => ")[0] for rule in stem_override_rules()}
+    assert protected & overridden == set()
+    assert protected & set(read("stopwords.txt")) == set()
+
+
+@pytest.mark.parametrize("word", ["tidak", "bukan", "belum", "tanpa", "jangan", "lama", "baru"])
+def test_negations_and_content_words_are_not_stopwords(word):
+    assert word not in read("stopwords.txt")
+
+
+def test_every_acronym_line_has_an_acronym_and_an_expansion():
+    for line in read("acronyms.txt"):
+        parts = [part.strip() for part in line.split(",")]
+        assert len(parts) >= 2 and all(parts), line
+        assert " " not in parts[0] and any(" " in part for part in parts[1:]), line
+
+
+def test_analysis_settings_carry_every_rule():
+    filters = analysis_settings()["filter"]
+    assert filters["id_stem_override"]["rules"] == stem_override_rules()
+    assert filters["id_protected"]["keywords"] == list(read("protected.txt"))
