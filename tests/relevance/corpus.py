@@ -7,12 +7,13 @@ ingestion does, so search is tested on the documents ingestion really writes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from cariberita.articles import Article, to_document
+from cariberita.articles.parsers.textpage import parse_text_page
+from tests.relevance.own_articles import OWN_ARTICLES
 from opensearchpy import OpenSearch, helpers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,21 +42,10 @@ def sample_records() -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def page_record(path: Path, record_id: str) -> dict[str, Any]:
-    """A raw page like the real sample (breadcrumb, date, repeated title, body) as a record."""
-    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
-    lines = [ln for ln in lines if ln and ln != "\u00a0"]
-    crumbs = [c.strip() for c in lines[0].split("/") if c.strip() and c.strip().lower() != "home"]
-    title = lines[2]
-    body = [ln for ln in lines[3:] if ln != title]
-    return {
-        "id": record_id,
-        "title": title,
-        "body": "\n\n".join(body),
-        "category": crumbs,
-        "published_at": re.sub(r"\s*WIB$", " WIB", lines[1]),
-        "url": f"https://contoh-berita.id/halaman/{record_id}",
-    }
+def page_records(*paths: Path) -> Iterator[dict[str, Any]]:
+    """Raw text pages (breadcrumb, date line, repeated title, body) read by ingestion's parser."""
+    for path in paths:
+        yield parse_text_page(path.read_text(encoding="utf-8"))
 
 
 def documents(records: Iterator[dict[str, Any]], source: str) -> Iterator[dict[str, Any]]:
@@ -74,15 +64,19 @@ def load(client: OpenSearch, alias: str, records: Iterator[dict[str, Any]], sour
     return indexed
 
 
-def load_search_index(client: OpenSearch, alias: str, corpus_path: Path | None) -> int:
-    """Corpus subset (if available), the project's samples and the sample-shaped page."""
+def load_search_index(client: OpenSearch, alias: str, data_dir: Path | None) -> int:
+    """Our samples and sample-shaped page; with the shared data, its real page and corpus subset."""
     total = load(client, alias, sample_records(), "samples/batch-berita.ndjson")
-    total += load(
-        client,
-        alias,
-        iter([page_record(SAMPLES / "halaman-mentah.txt", "halaman-malang-2024")]),
-        "samples/halaman-mentah.txt",
-    )
-    if corpus_path is not None:
-        total += load(client, alias, corpus_subset(corpus_path), "corpus/clickid-news.jsonl.gz")
+    total += load(client, alias, page_records(SAMPLES / "halaman-mentah.txt"), "samples/halaman-mentah.txt")
+    total += load(client, alias, iter(OWN_ARTICLES), "tests/relevance/own_articles.py")
+    if data_dir is not None:
+        page = data_dir / "samples" / "mojokerto-pelayanan-publik.txt"
+        total += load(client, alias, page_records(page), "samples/mojokerto-pelayanan-publik.txt")
+        corpus = data_dir / "corpus" / "clickid-news.jsonl.gz"
+        total += load(client, alias, corpus_subset(corpus), "corpus/clickid-news.jsonl.gz")
     return total
+
+
+def page_id(path: Path) -> str:
+    """The id ingestion derives for a raw page (it has no id or URL of its own)."""
+    return Article.model_validate(parse_text_page(path.read_text(encoding="utf-8"))).id

@@ -24,6 +24,11 @@ NO_MATCH_CHARS = 200
 
 def request() -> dict[str, Any]:
     """The ``highlight`` block of a search; bounded work per hit (fragment count and size)."""
+    body = {
+        "fragment_size": BODY_FRAGMENT_CHARS,
+        "number_of_fragments": BODY_FRAGMENTS,
+        "no_match_size": NO_MATCH_CHARS,
+    }
     return {
         "pre_tags": [PRE],
         "post_tags": [POST],
@@ -31,15 +36,21 @@ def request() -> dict[str, Any]:
         "encoder": "default",
         # Stem, exact, fuzzy and synonym matches all highlight in the displayed fields.
         "require_field_match": False,
+        # The unstemmed twins catch what only the fuzzy clause matched; see :func:`best`.
         "fields": {
             "title": {"number_of_fragments": 0},
-            "body": {
-                "fragment_size": BODY_FRAGMENT_CHARS,
-                "number_of_fragments": BODY_FRAGMENTS,
-                "no_match_size": NO_MATCH_CHARS,
-            },
+            "title.exact": {"number_of_fragments": 0},
+            "body": body,
+            "body.exact": body,
         },
     }
+
+
+def best(marks: dict[str, list[str]], field: str) -> list[str] | None:
+    """The fragments of ``field`` or ``field.exact``, whichever marks more matches."""
+    candidates = [marks.get(field) or [], marks.get(f"{field}.exact") or []]
+    chosen = max(candidates, key=lambda frags: sum(f.count(PRE) for f in frags))
+    return chosen or None
 
 
 def escape(text: str | None) -> str:

@@ -26,6 +26,9 @@ FUZZINESS = "AUTO:5,8"
 # Fuzzy expansion is the costliest part; long queries do without it (clause limits and time).
 MAX_FUZZY_WORDS = 6
 FUZZY_MAX_EXPANSIONS = 20
+# A phrase over acronym synonyms expands to one path per combination (2^acronyms): ten acronyms
+# in one query exceed the 1,024-clause limit. Longer queries rank without the phrase boost.
+MAX_PHRASE_WORDS = 6
 EXACT_BOOST = 1.5
 PHRASE_BOOST = 2.0
 RECENCY_WEIGHT = 0.25
@@ -62,7 +65,7 @@ def text_query(q: str) -> dict[str, Any]:
                 }
             }
         )
-    boosts = [
+    boosts: list[dict[str, Any]] = [
         {
             "multi_match": {
                 "query": q,
@@ -71,17 +74,20 @@ def text_query(q: str) -> dict[str, Any]:
                 "tie_breaker": 0.3,
                 "boost": EXACT_BOOST,
             }
-        },
-        {
-            "multi_match": {
-                "query": q,
-                "fields": FIELDS,
-                "type": "phrase",
-                "slop": 1,
-                "boost": PHRASE_BOOST,
-            }
-        },
+        }
     ]
+    if len(q.split()) <= MAX_PHRASE_WORDS:
+        boosts.append(
+            {
+                "multi_match": {
+                    "query": q,
+                    "fields": FIELDS,
+                    "type": "phrase",
+                    "slop": 1,
+                    "boost": PHRASE_BOOST,
+                }
+            }
+        )
     relevance = {"bool": {"should": required, "minimum_should_match": 1}}
     return {"bool": {"must": [relevance], "should": boosts}}
 

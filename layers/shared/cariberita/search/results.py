@@ -42,9 +42,9 @@ def search_result(hit: dict[str, Any]) -> dict[str, Any]:
     source = hit.get("_source", {})
     marks = hit.get("highlight", {})
     result = _common(source, hit["_id"])
-    titles = marks.get("title")
+    titles = highlight.best(marks, "title")
     result["title_html"] = highlight.render(titles[0]) if titles else result["title"]
-    result["snippet_html"] = highlight.snippet(marks.get("body"), None)
+    result["snippet_html"] = highlight.snippet(highlight.best(marks, "body"), None)
     return result
 
 

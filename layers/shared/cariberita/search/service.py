@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from cariberita.search import analytics, cursor, facets, query, results, suggest
+from cariberita.search import analytics, cursor, facets, highlight, query, results, suggest
 from cariberita.search.params import SearchParams, normalise_text, search_params
 from cariberita.search.store import SearchStore
 
@@ -35,7 +35,8 @@ def search(
         "results": [results.search_result(h) for h in hits],
         "facets": facets.shape(response.get("aggregations", {})),
         "next_cursor": next_cursor,
-        "did_you_mean": did_you_mean,
+        # Index terms cannot hold markup, but every string we return is escaped all the same.
+        "did_you_mean": highlight.escape(did_you_mean) if did_you_mean else None,
     }
 
 

@@ -99,13 +99,13 @@ def spelling_body(q: str) -> dict[str, Any]:
                             "field": "body.exact",
                             "suggest_mode": "always",
                             "min_word_length": 4,
-                            "prefix_length": 1,
+                            "prefix_length": 0,
                         },
                         {
                             "field": "title.exact",
                             "suggest_mode": "always",
                             "min_word_length": 4,
-                            "prefix_length": 1,
+                            "prefix_length": 0,
                         },
                     ],
                 }
