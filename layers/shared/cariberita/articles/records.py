@@ -33,6 +33,20 @@ def describe(exc: ValidationError) -> str:
     problems = []
     for err in exc.errors(include_url=False, include_input=False):
         where = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "record"
-        message = err["msg"].removeprefix("Value error, ")
-        problems.append(f"{where}: {message}")
+        problems.append(f"{where}: {_message(err)}")
     return "; ".join(problems)
+
+
+def _message(err: Any) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"longer than {ctx.get('max_length')} characters"
+    if kind == "too_long":
+        return f"more than {ctx.get('max_length')} items"
+    if kind == "string_pattern_mismatch":
+        return "only letters, digits and . _ : - are allowed (at most 200)"
+    return str(err["msg"]).removeprefix("Value error, ")
