@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
@@ -111,8 +110,8 @@ def stock_stems(words: list[str], endpoint: str) -> dict[str, str]:
     return out
 
 
-def main() -> int:
-    endpoint = os.environ.get("OPENSEARCH_ENDPOINT", "http://127.0.0.1:9200").rstrip("/")
+def generate(endpoint: str) -> tuple[list[str], list[str]]:
+    """The generated ``form => root`` rules, sorted, and the ambiguous forms left out."""
     roots, protected = read_list("roots.txt"), set(read_list("protected.txt"))
     hand = {line.split("=>")[0].strip() for line in read_list("stem_overrides.txt")}
     claims: dict[str, set[str]] = defaultdict(set)
@@ -124,7 +123,8 @@ def main() -> int:
     for root in roots:
         for form in family(root) - owned:
             claims[form].add(root)
-    skip = protected | hand
+    # Stopwords never reach the override filter; protected words never leave keyword_marker.
+    skip = protected | hand | set(read_list("stopwords.txt"))
     ambiguous = sorted(f for f, targets in claims.items() if len(targets) > 1)
     wanted = {
         form: next(iter(targets))
@@ -133,12 +133,14 @@ def main() -> int:
     }
     stems = stock_stems(sorted(wanted), endpoint)
     rules = sorted(f"{form} => {root}" for form, root in wanted.items() if stems.get(form) != root)
+    return rules, ambiguous
+
+
+def main() -> int:
+    endpoint = os.environ.get("OPENSEARCH_ENDPOINT", "http://127.0.0.1:9200").rstrip("/")
+    rules, ambiguous = generate(endpoint)
     OUTPUT.write_text(HEADER + "\n".join(rules) + "\n", encoding="utf-8")
-    print(
-        f"{len(rules)} rules from {len(wanted)} forms; {len(ambiguous)} ambiguous forms skipped:",
-        " ".join(ambiguous),
-        file=sys.stderr,
-    )
+    print(f"{len(rules)} rules; {len(ambiguous)} ambiguous forms skipped:", " ".join(ambiguous))
     return 0
 
 

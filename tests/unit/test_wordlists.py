@@ -1,9 +1,12 @@
-"""The analysis word lists parse, hold no duplicates and keep their documented forms."""
+"""The analysis word lists parse, hold no duplicates and keep their documented forms; the
+generator of stem_overrides_generated.txt applies Indonesian affix rules correctly."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from cariberita.index.analysis import analysis_settings, stem_override_rules
@@ -80,3 +83,61 @@ def test_analysis_settings_carry_every_rule():
     filters = analysis_settings()["filter"]
     assert filters["id_stem_override"]["rules"] == stem_override_rules()
     assert filters["id_protected"]["keywords"] == list(read("protected.txt"))
+
+
+# --- the generator (scripts/gen_stem_overrides.py) ------------------------------------------
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "gen_stem_overrides.py"
+
+
+@pytest.fixture(scope="module")
+def generator():
+    spec = importlib.util.spec_from_file_location("gen_stem_overrides", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("root", "me_forms"),
+    [
+        ("tulis", ["menulis", "mentulis"]),  # t drops (mentulis: the unassimilated variant)
+        ("pilih", ["memilih", "mempilih"]),  # p drops
+        ("kirim", ["mengirim", "mengkirim"]),  # k drops
+        ("sebut", ["menyebut", "mensebut"]),  # s drops
+        ("ambil", ["mengambil"]),
+        ("beli", ["membeli"]),
+        ("dapat", ["mendapat"]),
+        ("gugat", ["menggugat"]),
+        ("lapor", ["melapor"]),
+        ("nikah", ["menikah"]),
+        ("bom", ["mengebom"]),  # one syllable: menge-
+        ("kritik", ["mengkritik"]),  # consonant cluster: nothing drops
+        ("proses", ["memproses"]),
+    ],
+)
+def test_men_prefix_assimilates_to_the_root(generator, root, me_forms):
+    assert generator.nasal("me", root) == me_forms
+
+
+@pytest.mark.parametrize(
+    ("root", "form"),
+    [
+        ("tulis", "penulis"),
+        ("pilih", "pemilihan"),
+        ("kirim", "pengiriman"),
+        ("bakar", "kebakaran"),
+        ("tangkap", "ditangkapnya"),
+        ("rebut", "berebut"),  # ber- loses its r before r
+        ("rekam", "terekam"),
+        ("pimpin", "kepemimpinan"),
+        ("baik", "memperbaiki"),
+    ],
+)
+def test_family_contains_the_affixed_form(generator, root, form):
+    assert form in generator.family(root)
+
+
+@pytest.mark.parametrize(("word", "count"), [("naik", 2), ("kuat", 2), ("pantai", 2), ("bom", 1)])
+def test_syllables_count_final_diphthongs_once(generator, word, count):
+    assert generator.syllables(word) == count
