@@ -29,7 +29,9 @@ def search_index(os_client, index_alias, settings) -> Iterator[str]:
 
 def _assert_error(reply, status: int, code: str, field: str | None) -> None:
     assert reply.status == status, reply.body
-    assert reply.body == {"error": {"code": code, "message": reply.body["error"]["message"], "field": field}}
+    assert reply.body == {
+        "error": {"code": code, "message": reply.body["error"]["message"], "field": field}
+    }
     assert reply.body["error"]["message"]
     assert reply.headers["Cache-Control"] == "no-store"
 
@@ -219,7 +221,8 @@ def _closed_port() -> int:
 
 
 @pytest.mark.parametrize(
-    "event", ["search-basic", "search-suggest", "search-categories", "search-health", "search-article"]
+    "event",
+    ["search-basic", "search-suggest", "search-categories", "search-health", "search-article"],
 )
 def test_opensearch_down_is_503_with_retry_after(event, monkeypatch):
     monkeypatch.setenv("OPENSEARCH_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
@@ -240,7 +243,11 @@ def test_misconfiguration_is_a_generic_500(monkeypatch):
     reply = invoke("search-basic")
     assert reply.status == 500
     assert reply.body == {
-        "error": {"code": "internal_error", "message": "something went wrong on our side", "field": None}
+        "error": {
+            "code": "internal_error",
+            "message": "something went wrong on our side",
+            "field": None,
+        }
     }
     assert "CURSOR_SECRET" not in str(reply.body)
 

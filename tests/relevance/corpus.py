@@ -13,8 +13,9 @@ from typing import Any
 
 from cariberita.articles import Article, to_document
 from cariberita.articles.parsers.textpage import parse_text_page
-from tests.relevance.own_articles import OWN_ARTICLES
 from opensearchpy import OpenSearch, helpers
+
+from tests.relevance.own_articles import OWN_ARTICLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -67,7 +68,9 @@ def load(client: OpenSearch, alias: str, records: Iterator[dict[str, Any]], sour
 def load_search_index(client: OpenSearch, alias: str, data_dir: Path | None) -> int:
     """Our samples and sample-shaped page; with the shared data, its real page and corpus subset."""
     total = load(client, alias, sample_records(), "samples/batch-berita.ndjson")
-    total += load(client, alias, page_records(SAMPLES / "halaman-mentah.txt"), "samples/halaman-mentah.txt")
+    total += load(
+        client, alias, page_records(SAMPLES / "halaman-mentah.txt"), "samples/halaman-mentah.txt"
+    )
     total += load(client, alias, iter(OWN_ARTICLES), "tests/relevance/own_articles.py")
     if data_dir is not None:
         page = data_dir / "samples" / "mojokerto-pelayanan-publik.txt"

@@ -7,7 +7,9 @@ from typing import Any
 _URL = "https://contoh-berita.id/uji"
 
 
-def _article(id_: str, title: str, body: str, published_at: str, category: str, **extra: Any) -> dict[str, Any]:
+def _article(
+    id_: str, title: str, body: str, published_at: str, category: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "id": id_,
         "title": title,
@@ -24,7 +26,8 @@ OWN_ARTICLES: list[dict[str, Any]] = [
     _article(
         "uji-pemerintah-kota",
         "Pemerintah Kota Blitar Bangun Taman Baca di Setiap Kelurahan",
-        "Pemerintah Kota Blitar membangun taman baca di setiap kelurahan agar anak-anak gemar membaca.",
+        "Pemerintah Kota Blitar membangun taman baca di setiap kelurahan "
+        "agar anak-anak gemar membaca.",
         "2024-03-02T10:00:00+07:00",
         "BERITA UTAMA / PEMERINTAHAN",
         author="Lestari Handayani",
@@ -43,7 +46,8 @@ OWN_ARTICLES: list[dict[str, Any]] = [
     _article(
         "uji-mojokerto",
         "Warga Mojokerto Antusias Sambut Pasar Murah Ramadan",
-        "Pasar murah di alun-alun Mojokerto diserbu warga sejak pagi. Harga minyak goreng dan gula lebih rendah.",
+        "Pasar murah di alun-alun Mojokerto diserbu warga sejak pagi. "
+        "Harga minyak goreng dan gula lebih rendah.",
         "2024-03-28T09:00:00+07:00",
         "Ekonomi",
         tags=["pasar murah"],
@@ -51,7 +55,8 @@ OWN_ARTICLES: list[dict[str, Any]] = [
     _article(
         "uji-tuwo",
         "Jembatan Gantung Desa Tuwo Akhirnya Diperbaiki",
-        "Jembatan gantung penghubung Desa Tuwo dengan pusat kecamatan diperbaiki setelah lama rusak.",
+        "Jembatan gantung penghubung Desa Tuwo dengan pusat kecamatan "
+        "diperbaiki setelah lama rusak.",
         "2024-03-05T09:00:00+07:00",
         "Daerah",
     ),
