@@ -22,7 +22,8 @@ from cariberita.ingest.settings import IngestSettings
 from cariberita.observability import logger, metrics, tracer
 from cariberita.opensearch_client import get_client
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# Every failed message is listed, even when all failed: SQS redelivers exactly those either way.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def _events(payload: Any) -> list:
