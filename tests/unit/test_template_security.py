@@ -1,0 +1,204 @@
+"""Security properties of the stack, checked on the template after the SAM transform (offline)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.support.sam_template import resources_of_type, transformed
+
+ROLES = ("IngestFunctionRole", "SearchFunctionRole", "BootstrapFunctionRole")
+EXISTING_AOSS = {
+    "OpenSearchEndpoint": "https://abc123.ap-southeast-3.aoss.amazonaws.com",
+    "OpenSearchArn": "arn:aws:aoss:ap-southeast-3:123456789012:collection/abc123",
+    "OpenSearchService": "aoss",
+}
+
+
+@pytest.fixture(scope="module")
+def cfn() -> dict[str, Any]:
+    return transformed()
+
+
+def statements(role: dict[str, Any], condition: str = "default") -> list[dict[str, Any]]:
+    """The inline Allow statements of a role, with Fn::If resolved as for the default deploy."""
+    found = []
+    for policy in role["Properties"].get("Policies", []):
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if "Fn::If" in statement:
+                name, if_true, if_false = statement["Fn::If"]
+                statement = if_true if name == "UseServerless" and condition == "aoss" else if_false
+            if statement.get("Effect") == "Allow":
+                found.append(statement)
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_inline_policies_name_actions_and_resources(cfn, role):
+    for statement in statements(cfn["Resources"][role]):
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, f"{role}: wildcard action {action}"
+        for resource in as_list(statement["Resource"]):
+            assert resource != "*", f"{role}: unscoped resource in {statement.get('Sid')}"
+
+
+def test_only_aws_managed_policies_beyond_the_inline_ones(cfn):
+    for role in ROLES:
+        arns = text(cfn["Resources"][role]["Properties"].get("ManagedPolicyArns", []))
+        assert "AWSLambdaBasicExecutionRole" in arns and "AWSXrayWriteOnlyAccess" in arns
+        assert "FullAccess" not in arns
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_opensearch_permissions_are_on_the_articles_paths_only(cfn, role):
+    es = [s for s in statements(cfn["Resources"][role]) if "es:" in text(s["Action"])]
+    assert es, f"{role} has no OpenSearch access"
+    for statement in es:
+        for resource in as_list(statement["Resource"]):
+            path = text(resource)
+            assert any(
+                tail in path
+                for tail in ("/${ArticlesIndex}*", "/_bulk", "/_alias/${", "/_cluster/health/${")
+            ), path
+            assert not path.rstrip('"]}').endswith("/*"), f"{role}: whole domain in {path}"
+
+
+def test_search_role_can_only_read(cfn):
+    actions = {
+        a for s in statements(cfn["Resources"]["SearchFunctionRole"]) for a in as_list(s["Action"])
+    }
+    assert actions == {"es:ESHttpGet", "es:ESHttpPost"}
+
+
+def test_ingest_reads_uploads_and_writes_reports_only(cfn):
+    by_sid = {s["Sid"]: s for s in statements(cfn["Resources"]["IngestFunctionRole"])}
+    assert set(as_list(by_sid["ReadUploads"]["Action"])) == {"s3:GetObject", "s3:GetObjectVersion"}
+    assert "/${UploadPrefix}*" in text(by_sid["ReadUploads"]["Resource"])
+    assert by_sid["WriteReports"]["Action"] == "s3:PutObject"
+    assert "/${Reports}*" in text(by_sid["WriteReports"]["Resource"])
+    s3_actions = [a for s in by_sid.values() for a in as_list(s["Action"]) if a.startswith("s3:")]
+    assert "s3:DeleteObject" not in s3_actions and "s3:ListBucket" not in s3_actions
+
+
+def test_serverless_collection_gets_api_access_on_that_collection_only():
+    cfn = transformed(**EXISTING_AOSS)
+    # With an endpoint given, CreateDomain is false, so neither the domain nor its alarms exist.
+    assert cfn["Conditions"]["CreateDomain"] == {"Fn::Equals": [{"Ref": "OpenSearchEndpoint"}, ""]}
+    for name, resource in cfn["Resources"].items():
+        if (
+            "Domain" in text(resource.get("Properties", {}).get("Dimensions", ""))
+            or name == "Domain"
+        ):
+            assert resource["Condition"] == "CreateDomain", name
+    for role in ROLES:
+        (statement,) = [
+            s for s in statements(cfn["Resources"][role], "aoss") if "aoss" in text(s["Action"])
+        ]
+        assert statement["Action"] == "aoss:APIAccessAll"
+        assert statement["Resource"] == {"Ref": "OpenSearchArn"}
+
+
+def test_bucket_is_encrypted_private_and_versioned(cfn):
+    props = cfn["Resources"]["ArticlesBucket"]["Properties"]
+    rule = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert len(props["PublicAccessBlockConfiguration"]) == 4
+    assert props["VersioningConfiguration"]["Status"] == "Enabled"
+    assert props["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced"
+
+
+def test_bucket_and_queue_refuse_plain_http(cfn):
+    for name in ("ArticlesBucketPolicy", "IngestQueuePolicy"):
+        document = cfn["Resources"][name]["Properties"]["PolicyDocument"]
+        denies = [s for s in document["Statement"] if s["Effect"] == "Deny"]
+        assert any(s["Condition"]["Bool"]["aws:SecureTransport"] == "false" for s in denies), name
+    bucket_deny = cfn["Resources"]["ArticlesBucketPolicy"]["Properties"]["PolicyDocument"]
+    assert "${ArticlesBucket.Arn}/*" in text(bucket_deny)
+
+
+def test_notifications_cover_uploads_but_never_the_reports_prefix(cfn):
+    template_defaults = cfn["Parameters"]
+    upload = template_defaults["UploadPrefix"]["Default"]
+    assert not upload.startswith("reports/") and not "reports/".startswith(upload)
+    configs = cfn["Resources"]["ArticlesBucket"]["Properties"]["NotificationConfiguration"][
+        "QueueConfigurations"
+    ]
+    assert {c["Event"] for c in configs} == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
+    for config in configs:
+        assert config["Filter"]["S3Key"]["Rules"] == [
+            {"Name": "prefix", "Value": {"Ref": "UploadPrefix"}}
+        ]
+    assert "UploadsAreNotReports" in cfn["Rules"]
+
+
+def test_only_this_bucket_may_send_to_the_queue(cfn):
+    allow = cfn["Resources"]["IngestQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert allow["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert allow["Action"] == "sqs:SendMessage"
+    assert "aws:SourceArn" in allow["Condition"]["ArnEquals"]
+    assert allow["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+
+
+def test_queues_are_encrypted_and_failures_go_to_the_dead_letter_queue(cfn):
+    queue = cfn["Resources"]["IngestQueue"]["Properties"]
+    dlq = cfn["Resources"]["IngestDeadLetterQueue"]["Properties"]
+    assert queue["SqsManagedSseEnabled"] and dlq["SqsManagedSseEnabled"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["IngestDeadLetterQueue", "Arn"]
+    }
+    assert 1 < queue["RedrivePolicy"]["maxReceiveCount"] <= 10
+    assert dlq["MessageRetentionPeriod"] == 1_209_600  # the 14-day maximum, time to fix and redrive
+    assert dlq["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]
+
+
+def test_ingest_source_reports_partial_failures_and_caps_concurrency(cfn):
+    (mapping,) = resources_of_type(cfn, "AWS::Lambda::EventSourceMapping").values()
+    props = mapping["Properties"]
+    assert props["EventSourceArn"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["ScalingConfig"]["MaximumConcurrency"] == {"Ref": "IngestMaxConcurrency"}
+
+
+def test_visibility_timeout_is_six_times_the_ingest_timeout(cfn):
+    (mapping,) = resources_of_type(cfn, "AWS::Lambda::EventSourceMapping").values()
+    timeout = cfn["Resources"]["IngestFunction"]["Properties"]["Timeout"]
+    window = mapping["Properties"].get("MaximumBatchingWindowInSeconds", 0)
+    assert (
+        cfn["Resources"]["IngestQueue"]["Properties"]["VisibilityTimeout"] >= 6 * timeout + window
+    )
+
+
+def test_domain_encrypts_and_speaks_modern_tls_only(cfn):
+    props = cfn["Resources"]["Domain"]["Properties"]
+    assert props["EncryptionAtRestOptions"]["Enabled"] is True
+    assert props["NodeToNodeEncryptionOptions"]["Enabled"] is True
+    assert props["DomainEndpointOptions"]["EnforceHTTPS"] is True
+    assert props["DomainEndpointOptions"]["TLSSecurityPolicy"].startswith("Policy-Min-TLS-1-2")
+
+
+def test_domain_admits_only_the_stack_function_roles(cfn):
+    (statement,) = cfn["Resources"]["Domain"]["Properties"]["AccessPolicies"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"]["AWS"] == [{"Fn::GetAtt": [role, "Arn"]} for role in ROLES]
+    assert "*" not in text(statement["Action"])
+    assert "domain/cariberita-${Stage}/*" in text(statement["Resource"])
+    assert "Condition" not in statement
+
+
+def test_cursor_secret_never_appears_in_the_template(cfn):
+    env = cfn["Resources"]["SearchFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["CURSOR_SECRET"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+    }
+    assert "GenerateSecretString" in cfn["Resources"]["CursorSecret"]["Properties"]
