@@ -186,6 +186,8 @@
 
   SearchBox.prototype.showSuggestions = function (items) {
     var self = this;
+    // A late answer for the same text must not drop the option the reader moved to.
+    var kept = this.active >= 0 ? this.suggestions[this.active].id : null;
     this.suggestions = items;
     this.active = -1;
     this.list.textContent = "";
@@ -200,6 +202,8 @@
     var open = items.length > 0;
     this.list.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
+    var again = items.map(function (item) { return item.id; }).indexOf(kept);
+    if (kept !== null && again >= 0) this.move(again + 1);
   };
 
   SearchBox.prototype.closeSuggestions = function () {
@@ -211,7 +215,8 @@
   SearchBox.prototype.move = function (step) {
     var count = this.suggestions.length;
     if (!count) return;
-    this.active = (this.active + step + count + 1) % (count + 1) - 1;  // -1 = back in the input
+    // Positions cycle through the options and back to the input itself (active -1).
+    this.active = ((this.active + 1 + step + count + 1) % (count + 1)) - 1;
     var options = this.list.children;
     for (var i = 0; i < options.length; i++) {
       options[i].setAttribute("aria-selected", i === this.active ? "true" : "false");

@@ -23,8 +23,10 @@ log = logging.getLogger("cariberita_local.stack")
 OPENSEARCH_SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
 SAMPLES = ROOT / "samples"
 DEFAULT_OPENSEARCH = "http://127.0.0.1:9200"
-# Sample files that are configuration, not article batches.
-NOT_BATCHES = {"category-map.json"}
+# Not uploaded by default: configuration, and the deliberately broken batch (it also carries a
+# tombstone that would unpublish one of the demo articles; upload it by hand to see a report
+# with rejections).
+NOT_UPLOADED = {"category-map.json", "batch-rusak.ndjson"}
 
 
 @dataclass
@@ -122,7 +124,7 @@ class LocalStack:
     def upload_samples(self, samples: Path = SAMPLES, timeout_s: float = 300.0) -> list[str]:
         """Upload every sample batch to the bucket and wait until ingestion acknowledged them."""
         assert self.s3 is not None
-        files = sorted(p for p in samples.iterdir() if p.is_file() and p.name not in NOT_BATCHES)
+        files = sorted(p for p in samples.iterdir() if p.is_file() and p.name not in NOT_UPLOADED)
         keys = []
         for path in files:
             key = f"samples/{path.name}"
