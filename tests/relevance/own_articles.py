@@ -116,5 +116,20 @@ XSS_ARTICLE: dict[str, Any] = {
     "category": f"Peristiwa / {XSS}",
     "author": f"Penulis {XSS}",
     "tags": [XSS, "banjir"],
+    "url": f'https://contoh-berita.id/x?a=">{XSS}',
+}
+
+# The same payload as a document written straight into the index, bypassing the article contract
+# (an older ingest, a manual fix): search must stay safe without relying on ingestion.
+RAW_XSS_DOCUMENT: dict[str, Any] = {
+    "id": "uji-xss-mentah",
+    "title": f"Dokumen mentah {XSS} tentang banjir",
+    "body": f"Isi mentah banjir {XSS} dengan <b>tebal</b> & tanda.",
+    "category": ["peristiwa", XSS],
+    "category_path": f"Peristiwa / {XSS}",
+    "published_at": "2024-03-15T11:00:00+07:00",
+    "author": XSS,
+    "tags": [XSS],
     "url": "javascript:alert(1)",
+    "publisher": XSS,
 }

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from cariberita.search.highlight import escape
+
 TIME_ZONE = "+07:00"  # WIB: months start at local midnight
 CATEGORY_FACET_SIZE = 30
 ALL_CATEGORIES_SIZE = 500
 _ACRONYMS = {"tv", "dpr", "kpk", "pon", "ftv"}
+
+
+def _bucket(key: str, count: int) -> dict[str, Any]:
+    # Escaped like every string we return; params unescape a value sent back as a filter.
+    return {"value": escape(key), "label": escape(label(key)), "count": count}
 
 
 def label(value: str) -> str:
@@ -44,8 +51,7 @@ def shape(aggs: dict[str, Any]) -> dict[str, Any]:
     months = months.get("months", months)
     return {
         "categories": [
-            {"value": b["key"], "label": label(b["key"]), "count": b["doc_count"]}
-            for b in aggs.get("categories", {}).get("buckets", [])
+            _bucket(b["key"], b["doc_count"]) for b in aggs.get("categories", {}).get("buckets", [])
         ],
         "months": [
             {"month": b["key_as_string"], "count": b["doc_count"]}
@@ -64,4 +70,4 @@ def all_categories_request() -> dict[str, Any]:
 
 def shape_all(response: dict[str, Any]) -> list[dict[str, Any]]:
     buckets = response.get("aggregations", {}).get("categories", {}).get("buckets", [])
-    return [{"value": b["key"], "label": label(b["key"]), "count": b["doc_count"]} for b in buckets]
+    return [_bucket(b["key"], b["doc_count"]) for b in buckets]

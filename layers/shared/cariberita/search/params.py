@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,13 +31,16 @@ _CONTROL = re.compile(
 _SPACES = re.compile(r"\s+")
 
 
-def normalise_text(text: str | None) -> str:
+def normalise_text(text: str | None, unescape: bool = False) -> str:
     """NFKC, no control/format/private-use characters, single spaces, trimmed.
 
     Private-use characters are removed because the highlighter uses two of them as markers.
+    ``unescape`` undoes HTML escaping, for filter values copied from our (escaped) responses.
     """
     if not text:
         return ""
+    if unescape:
+        text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
@@ -82,7 +86,9 @@ def search_params(
     if len(text.split()) > MAX_QUERY_WORDS:
         raise InvalidRequest(f"q has more than {MAX_QUERY_WORDS} words", "q")
     cats = tuple(
-        dict.fromkeys(c.lower() for c in (normalise_text(c) for c in categories or []) if c)
+        dict.fromkeys(
+            c.lower() for c in (normalise_text(c, unescape=True) for c in categories or []) if c
+        )
     )
     if len(cats) > MAX_CATEGORIES:
         raise InvalidRequest(f"at most {MAX_CATEGORIES} categories", "category")
@@ -103,8 +109,8 @@ def search_params(
             "page",
             code="page_too_deep",
         )
-    author_n = normalise_text(author).lower() or None
-    tag_n = normalise_text(tag).lower() or None
+    author_n = normalise_text(author, unescape=True).lower() or None
+    tag_n = normalise_text(tag, unescape=True).lower() or None
     filters: dict[str, object] = {
         k: v
         for k, v in {
