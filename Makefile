@@ -60,3 +60,22 @@ reliability-full: setup
 
 reliability-report:
 	@$(PY) scripts/reliability_report.py
+
+# --- deploy and operate with SAM (docs/operations.md) ---
+.PHONY: tools template-check build package-sizes deploy
+ENV ?= dev
+
+tools:
+	@scripts/setup-tools.sh
+
+template-check: setup
+	@scripts/sam-template-check.sh
+
+build: setup
+	@scripts/sam-build.sh --config-env $(ENV)
+
+package-sizes: setup
+	@$(PY) scripts/package-sizes.py
+
+deploy: build
+	@SAM_CLI_TELEMETRY=0 .venv-tools/sam/bin/sam deploy --config-env $(ENV)
