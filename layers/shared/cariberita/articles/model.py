@@ -61,7 +61,10 @@ class Article(BaseModel):
         if "id" not in data and isinstance(data.get("title"), str) and data["title"].strip():
             url = data.get("url") if isinstance(data.get("url"), str) else None
             published = data.get("published_at")
-            when = parse_date(published) if published is not None else None
+            try:
+                when = parse_date(published) if published is not None else None
+            except ValueError:
+                when = None  # the published_at validator reports it, named after the field
             data["id"] = derive_id(url, data["title"], when)
         elif "id" in data and not isinstance(data["id"], str):
             data["id"] = str(data["id"]) if isinstance(data["id"], int) else data["id"]
