@@ -196,7 +196,13 @@ def test_a_batch_with_invalid_records_indexes_the_valid_ones_and_reports_the_res
 
 
 def test_a_csv_with_a_bad_row_reports_the_row_number(s3_bucket, lambda_context, os_client, alias):
-    data = "title,body,published_at\nSatu,Isi satu,2024-03-01\nDua,,2024-03-02\nTiga,Isi tiga,bukan tanggal\nEmpat,Isi empat,\n"
+    data = (
+        "title,body,published_at\n"
+        "Satu,Isi satu,2024-03-01\n"
+        "Dua,,2024-03-02\n"
+        "Tiga,Isi tiga,bukan tanggal\n"
+        "Empat,Isi empat,\n"
+    )
     report = upload(s3_bucket, "uploads/baris.csv", data.encode(), lambda_context)
 
     assert [(r["row"], r["reason"].split(":")[0]) for r in report["rejected"]] == [
