@@ -9,7 +9,7 @@ setup:
 	@scripts/setup.sh
 
 run: setup
-	@$(PY) -m cariberita_local.run
+	@$(PY) -m cariberita_local.run $(ARGS)
 
 test: setup
 	@$(PY) -m pytest
