@@ -1,7 +1,220 @@
-from bench.results import skipped
+"""6. Scale: search latency for the query mix as the index grows (the corpus repeated with fresh
+ids), and index size on disk per article, on a separate node so the shared one is not disturbed."""
 
-TITLE = "scale"
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from opensearchpy import helpers
+
+from bench import documents, search
+from bench.context import Context
+from bench.env import client_for, load_handler, opensearch_endpoint, stop_opensearch, unique
+from bench.events import api_event, quiet
+from bench.results import Section, Table
+from bench.stats import summarise
+
+TITLE = "6. Scale: latency and index size as the corpus grows"
 
 
-def run(ctx):
-    return skipped("scale", TITLE, "not written yet")
+def _base_documents(ctx: Context) -> list[dict[str, Any]]:
+    _, build = documents.builder()
+    return [build(a, "bench-bucket/scale.ndjson") for a in ctx.articles]
+
+
+def _actions(alias: str, base: list[dict[str, Any]], start: int, stop: int) -> Any:
+    """Documents ``start .. stop-1`` of the repeated corpus: copy n gets fresh id and URL."""
+    size = len(base)
+    for i in range(start, stop):
+        doc, n = base[i % size], i // size
+        if n:
+            doc = {**doc, "id": f"{doc['id']}-r{n}", "url": f"{doc['url']}#r{n}"}
+        yield {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": doc}
+
+
+def _load(client: Any, alias: str, base: list[dict[str, Any]], start: int, stop: int) -> float:
+    began = time.perf_counter()
+    # Two bulk streams keep both cores of the node busy; parallel_bulk is fine outside Lambda.
+    for ok, item in helpers.parallel_bulk(
+        client,
+        _actions(alias, base, start, stop),
+        thread_count=2,
+        chunk_size=1000,
+        request_timeout=300,
+    ):
+        if not ok:
+            raise RuntimeError(f"bulk item failed: {str(item)[:300]}")
+    client.indices.refresh(index=alias, request_timeout=600)
+    return time.perf_counter() - began
+
+
+def _store_bytes(client: Any, alias: str) -> int:
+    stats = client.indices.stats(index=alias, metric="store")
+    return sum(i["primaries"]["store"]["size_in_bytes"] for i in stats["indices"].values())
+
+
+def _retarget(requests: list[search.Request], alias: str) -> list[search.Request]:
+    out = []
+    for method, url, params, body in requests:
+        parts = url.split("/")
+        if len(parts) > 2 and not parts[1].startswith("_"):
+            parts[1] = alias
+        out.append((method, "/".join(parts), params, body))
+    return out
+
+
+def run(ctx: Context) -> Section:
+    captured = ctx.state.get("query_requests")
+    if not captured:
+        return Section(
+            "scale",
+            TITLE,
+            status="skipped",
+            reason="no query mix (the search benchmark did not run)",
+        )
+    profile = ctx.profile
+    endpoint = opensearch_endpoint(port=profile.scale_port, heap=profile.scale_heap)
+    ctx.on_exit(lambda: stop_opensearch(profile.scale_port))
+    client = client_for(endpoint, timeout=120)
+    from cariberita.index.manager import aliased_indices, ensure_index
+
+    alias = unique("scale")
+    ensure_index(client, alias)
+    ctx.on_exit(
+        lambda: [
+            client.indices.delete(index=i, ignore_unavailable=True)
+            for i in aliased_indices(client, alias)
+        ]
+    )
+    client.indices.put_settings(
+        index=alias, body={"index": {"refresh_interval": "-1", "translog.durability": "async"}}
+    )
+    handler = load_handler("search")
+    if handler is not None:
+        os.environ["OPENSEARCH_ENDPOINT"] = endpoint
+        os.environ["ARTICLES_INDEX"] = alias
+    base = _base_documents(ctx)
+    loaded, spent, steps, rows = 0, 0.0, [], []
+    for target in profile.scale_sizes:
+        if loaded and spent:
+            projected = (target - loaded) / (loaded / spent)
+            if spent + projected > profile.scale_budget_s:
+                steps.append(
+                    {
+                        "articles": target,
+                        "skipped": f"projected load {projected:.0f} s would exceed "
+                        f"the {profile.scale_budget_s:.0f} s budget",
+                    }
+                )
+                rows.append(
+                    [
+                        target,
+                        "not measured: loading it would overrun the time budget "
+                        f"(projected {spent + projected:.0f} s > {profile.scale_budget_s:.0f} s)",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
+                break
+        spent += _load(client, alias, base, loaded, target)
+        loaded = target
+        count = int(client.count(index=alias)["count"])
+        store = _store_bytes(client, alias)
+        step = {
+            "articles": count,
+            "load_s_total": spent,
+            "store_bytes": store,
+            **_measure(ctx, client, handler, alias, captured),
+        }
+        steps.append(step)
+        rows.append(
+            [
+                count,
+                step["raw_p50"].text("{:.1f}"),
+                step["raw_p99"].text("{:.1f}"),
+                step["handler_p50"].text("{:.1f}") if step.get("handler_p50") else "—",
+                step["handler_p99"].text("{:.1f}") if step.get("handler_p99") else "—",
+                store / count / 1024,
+                count / spent,
+            ]
+        )
+    section = Section("scale", TITLE)
+    section.tables.append(
+        Table(
+            [
+                "articles",
+                "raw p50 ms",
+                "raw p99 ms",
+                "handler p50 ms",
+                "handler p99 ms",
+                "disk KiB/article",
+                "load articles/s (cumulative)",
+            ],
+            rows,
+            caption=f"separate node, heap {profile.scale_heap}; {profile.search_rounds} "
+            "rounds of the query mix per step; median (IQR)",
+        )
+    )
+    section.notes.append(
+        "Loaded with parallel_bulk (2 threads), replicas 0, refresh_interval -1, async "
+        "translog; refreshed (not force-merged) before measuring."
+    )
+    section.raw = {
+        "steps": [
+            {k: (v.as_dict() if hasattr(v, "as_dict") else v) for k, v in s.items()} for s in steps
+        ]
+    }
+    measured = [s for s in steps if "raw_p50" in s]
+    if len(measured) > 1:
+        first, last = measured[0], measured[-1]
+        growth = last["raw_p50"].median / first["raw_p50"].median
+        section.notes.append(
+            f"From {first['articles']:,} to {last['articles']:,} articles "
+            f"({last['articles'] / first['articles']:.0f}× the data) raw p50 grew {growth:.1f}×."
+        )
+    ctx.state["scale_steps"] = measured
+    os.environ["OPENSEARCH_ENDPOINT"] = ctx.endpoint
+    return section
+
+
+def _measure(
+    ctx: Context,
+    client: Any,
+    handler: Any,
+    alias: str,
+    captured: list[tuple[str, dict[str, Any], list[search.Request]]],
+) -> dict[str, Any]:
+    requests = [(kind, query, _retarget(reqs, alias)) for kind, query, reqs in captured]
+    for _, _, reqs in requests:  # warm caches the way a live index is warm
+        search.replay(client, reqs)
+    if handler is None:
+        samples: list[list[float]] = []
+        for _ in range(ctx.profile.search_rounds):
+            times = []
+            for _, _, reqs in requests:
+                for _ in range(ctx.profile.search_repeats):
+                    began = time.perf_counter()
+                    search.replay(client, reqs)
+                    times.append((time.perf_counter() - began) * 1000)
+            samples.append(times)
+        from bench.stats import percentile
+
+        return {
+            "raw_p50": summarise([percentile(s, 50) for s in samples]),
+            "raw_p99": summarise([percentile(s, 99) for s in samples]),
+        }
+    events = [(kind, api_event("/search", query), reqs) for kind, query, reqs in requests]
+    rounds: list[dict[str, Any]] = []
+    with quiet():
+        for _ in range(ctx.profile.search_rounds):
+            search.measure_round(ctx, handler, client, events, rounds, {})
+    return {
+        side + "_" + p: summarise([r[name][p] for r in rounds])
+        for side, name in (("raw", "raw"), ("handler", "handler"))
+        for p in ("p50", "p99")
+    }

@@ -99,11 +99,11 @@ def run(ctx: Context) -> Section:
     by_kind: dict[str, dict[str, list[float]]] = {}
     with quiet():
         for _ in range(ctx.profile.search_rounds):
-            _round(ctx, handler, raw, events, rounds, by_kind)
+            measure_round(ctx, handler, raw, events, rounds, by_kind)
     return _section(rounds, by_kind, captured)
 
 
-def _round(
+def measure_round(
     ctx: Context,
     handler: Any,
     raw: Any,

@@ -1,0 +1,51 @@
+"""Child process of the memory benchmark: ingest one S3 object through the handler, report peak RSS.
+
+``python -m bench.memory_child <bucket> <key> <size>``; prints one JSON line. Run in its own
+process so its peak resident set is the handler's alone (as in a Lambda container).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def _status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process; unlike ru_maxrss, VmHWM starts afresh at
+    exec instead of carrying over the parent's peak."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    bucket, key, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    from bench.env import load_handler
+    from bench.events import FakeContext, quiet, s3_sqs_event
+
+    handler = load_handler("ingest")
+    if handler is None:
+        raise SystemExit("functions/ingest/app.py does not exist")
+    after_import = _status_mb("VmRSS")
+    start = time.perf_counter()
+    with quiet():
+        result = handler.lambda_handler(s3_sqs_event(bucket, key, size), FakeContext())
+    seconds = time.perf_counter() - start
+    peak = _status_mb("VmHWM")
+    print(
+        json.dumps(
+            {
+                "after_import_mb": after_import,
+                "peak_mb": peak,
+                "seconds": seconds,
+                "result": str(result)[:300],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
