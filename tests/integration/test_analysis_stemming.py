@@ -28,6 +28,9 @@ FAMILIES = {
     "kerja": "bekerja pekerja pekerjaan mengerjakan dikerjakan",
     "salah": "bersalah kesalahan menyalahkan",
     "kuat": "menguat penguatan menguatkan kekuatan",
+    "kawal": "mengawal dikawal pengawal pengawalan",
+    "ubah": "berubah perubahan mengubah diubah",
+    "berani": "berani keberanian memberanikan",
 }
 
 
@@ -70,6 +73,11 @@ PROTECTED = [
     "berikut",  # "ikut"
     "sekolah",  # "seko"
     "masalah",  # "masa"
+    "selatan",  # "selat" (strait)
+    "maluku",  # "malu" (shy)
+    "megawati",  # "gawat" (critical)
+    "media",  # "dia" (he/she)
+    "pekalongan",  # "kalong" (flying fox)
 ]
 
 
