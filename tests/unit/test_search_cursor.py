@@ -1,0 +1,82 @@
+"""Cursors are signed, bound to their query, and refused with a 400 when they are not ours."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from cariberita.errors import InvalidRequest
+from cariberita.search import cursor
+from cariberita.search.params import search_params
+
+SECRET = "geheim-0123456789abcdef"
+
+
+def test_round_trip_keeps_position_and_count():
+    params = search_params(q="banjir", categories=["Hukrim"])
+    token = cursor.encode(SECRET, params, [3.5, 1710000000000, "cb-0001"], 20)
+    position = cursor.decode(SECRET, params, token)
+    assert position.search_after == [3.5, 1710000000000, "cb-0001"]
+    assert position.seen == 20
+
+
+def test_page_size_may_change_between_pages():
+    token = cursor.encode(SECRET, search_params(q="banjir", size=10), [1], 10)
+    assert cursor.decode(SECRET, search_params(q="banjir", size=50), token).seen == 10
+
+
+def test_query_differing_only_in_case_or_spacing_keeps_its_cursor():
+    token = cursor.encode(SECRET, search_params(q="Banjir  Bandang"), [1], 10)
+    assert cursor.decode(SECRET, search_params(q="banjir bandang"), token).seen == 10
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"q": "gempa"},
+        {"q": "banjir", "sort": "newest"},
+        {"q": "banjir", "categories": ["bola"]},
+        {"q": "banjir", "tag": "cuaca"},
+    ],
+)
+def test_cursor_for_another_query_is_refused(other):
+    token = cursor.encode(SECRET, search_params(q="banjir"), [1], 10)
+    with pytest.raises(InvalidRequest) as err:
+        cursor.decode(SECRET, search_params(**other), token)
+    assert err.value.code == "cursor_mismatch"
+    assert err.value.field == "cursor"
+
+
+def _forge(token: str) -> str:
+    body, _, sig = token.partition(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    payload["n"] = 9_000
+    forged = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    return f"{forged}.{sig}"
+
+
+@pytest.mark.parametrize(
+    "make_bad",
+    [
+        _forge,
+        lambda t: t + "A",
+        lambda t: t.split(".")[0],
+        lambda t: "",
+        lambda t: "!!!.???",
+        lambda t: "ÿÿÿ.ÿÿ",
+    ],
+)
+def test_tampered_or_garbage_cursor_is_refused(make_bad):
+    params = search_params(q="banjir")
+    token = cursor.encode(SECRET, params, [1], 10)
+    with pytest.raises(InvalidRequest) as err:
+        cursor.decode(SECRET, params, make_bad(token))
+    assert err.value.field == "cursor"
+
+
+def test_cursor_signed_with_another_secret_is_refused():
+    params = search_params(q="banjir")
+    token = cursor.encode("another-secret-0123456789", params, [1], 10)
+    with pytest.raises(InvalidRequest):
+        cursor.decode(SECRET, params, token)

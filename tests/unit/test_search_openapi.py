@@ -1,0 +1,103 @@
+"""api/openapi.json is what the handler accepts and returns (regenerate: UPDATE_OPENAPI=1)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from cariberita.search import params as p
+from cariberita.search.openapi import render
+from openapi_spec_validator import validate
+
+from tests.support.handlers import load_handler_module
+
+DOC_PATH = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
+
+
+@pytest.fixture(scope="module")
+def app():
+    return load_handler_module("search").create_app(())
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return json.loads(DOC_PATH.read_text(encoding="utf-8"))
+
+
+def test_committed_document_equals_the_one_generated_from_the_code(app):
+    generated = render(app)
+    if os.environ.get("UPDATE_OPENAPI") == "1":
+        DOC_PATH.write_text(generated, encoding="utf-8")
+    assert DOC_PATH.read_text(encoding="utf-8") == generated, (
+        "api/openapi.json is stale: run UPDATE_OPENAPI=1 pytest tests/unit/test_search_openapi.py"
+    )
+
+
+def test_document_is_valid_openapi(doc):
+    validate(doc)
+
+
+def test_every_route_is_documented_and_every_documented_route_exists(app, doc):
+    routes = {(r.method.lower(), r.openapi_path) for r in app._static_routes + app._dynamic_routes}
+    documented = {(method, path) for path, ops in doc["paths"].items() for method in ops}
+    assert routes == documented
+
+
+def _params(doc, path):
+    return {q["name"]: q for q in doc["paths"][path]["get"]["parameters"]}
+
+
+def _bounds(schema):
+    options = schema.get("anyOf", [schema])
+    merged = {}
+    for option in options:
+        merged.update(
+            {
+                k: v
+                for k, v in option.items()
+                if k in ("maximum", "minimum", "maxLength", "minLength", "enum")
+            }
+        )
+    return merged
+
+
+def test_search_parameters_and_bounds_match_the_code(doc):
+    query = _params(doc, "/search")
+    assert set(query) == {
+        "q",
+        "category",
+        "date_from",
+        "date_to",
+        "author",
+        "tag",
+        "sort",
+        "page",
+        "size",
+        "cursor",
+    }
+    assert _bounds(query["size"]["schema"]) == {"minimum": 1, "maximum": p.MAX_SIZE}
+    assert query["size"]["schema"]["default"] == p.DEFAULT_SIZE
+    assert _bounds(query["page"]["schema"]) == {"minimum": 1, "maximum": p.MAX_PAGE}
+    assert _bounds(query["q"]["schema"]) == {"maxLength": p.MAX_QUERY_CHARS}
+    assert _bounds(query["cursor"]["schema"]) == {"maxLength": p.MAX_CURSOR_CHARS}
+    assert _bounds(query["author"]["schema"]) == {"maxLength": p.MAX_FILTER_CHARS}
+    assert _bounds(query["sort"]["schema"])["enum"] == ["relevance", "newest", "oldest"]
+    assert not any(q["required"] for q in query.values())
+
+
+def test_suggest_requires_q(doc):
+    q = _params(doc, "/suggest")["q"]
+    assert q["required"] is True
+    assert _bounds(q["schema"]) == {"minLength": 1, "maxLength": p.MAX_SUGGEST_CHARS}
+
+
+def test_every_operation_documents_its_errors_with_the_error_schema(doc):
+    for path, ops in doc["paths"].items():
+        responses = ops["get"]["responses"]
+        assert "422" not in responses
+        for status in ("500", "503"):
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (path, status)
+    assert "404" in doc["paths"]["/articles/{article_id}"]["get"]["responses"]

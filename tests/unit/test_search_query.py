@@ -1,0 +1,138 @@
+"""The request body: user text only reaches match-family queries; filters and facets are shaped."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cariberita.search import query, ranking, suggest
+from cariberita.search.cursor import Position
+from cariberita.search.params import search_params
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# Query types that would interpret user text as syntax, patterns or code.
+FORBIDDEN = {
+    "query_string",
+    "simple_query_string",
+    "wildcard",
+    "regexp",
+    "script",
+    "script_score",
+    "prefix",
+}
+
+
+def keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys(v)}
+    return set()
+
+
+def places_of(value: Any, text: str, path: tuple = ()) -> list[tuple]:
+    """Paths of every dict key whose value is exactly ``text``."""
+    found = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if v == text:
+                found.append((*path, k))
+            found += places_of(v, text, (*path, k))
+    elif isinstance(value, list):
+        for v in value:
+            found += places_of(v, text, path)
+    return found
+
+
+def bodies(q: str) -> list[dict[str, Any]]:
+    return [query.search_body(search_params(q=q), 1000), suggest.suggest_body(q, 1000)]
+
+
+SENTINEL = "zzsentinelzz"
+USER_TEXT_PLACES = [set(places_of(body, SENTINEL)) for body in bodies(SENTINEL)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=200))
+def test_user_text_reaches_only_match_queries(text):
+    q = search_params(q=text).q or "x"
+    for body, allowed, constant_body in zip(
+        bodies(q), USER_TEXT_PLACES, bodies(SENTINEL), strict=True
+    ):
+        assert not keys(body) & FORBIDDEN
+        # Where q shows up is either a place meant for user text or a constant equal to q.
+        assert set(places_of(body, q)) <= allowed | set(places_of(constant_body, q))
+    for allowed in USER_TEXT_PLACES:
+        assert allowed and all(place[-1] == "query" for place in allowed)
+        assert {place[-2] for place in allowed} <= {"multi_match", "title.exact"}
+
+
+def test_empty_query_is_match_all_sorted_newest_first():
+    body = query.search_body(search_params(), 1000)
+    assert body["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert body["sort"][0] == {"_score": {"order": "desc"}}
+    assert body["sort"][1]["published_at"]["order"] == "desc"
+
+
+def test_relevance_sort_ties_break_on_date_then_id():
+    body = query.search_body(search_params(q="banjir"), 1000)
+    assert [next(iter(s)) for s in body["sort"]] == ["_score", "published_at", "id"]
+
+
+def test_category_is_a_post_filter_so_facets_ignore_it():
+    body = query.search_body(search_params(q="banjir", categories=["Hukrim", "bola"]), 1000)
+    assert body["post_filter"] == {"terms": {"category": ["hukrim", "bola"]}}
+    assert body["query"]["bool"]["filter"] == []
+    assert body["aggs"]["categories"]["terms"]["field"] == "category"
+    assert body["aggs"]["months"]["filter"] == body["post_filter"]
+
+
+def test_dates_are_whole_wib_days():
+    body = query.search_body(
+        search_params(date_from=date(2024, 3, 1), date_to=date(2024, 3, 31)), 1000
+    )
+    bounds = body["query"]["bool"]["filter"][0]["range"]["published_at"]
+    assert bounds == {
+        "time_zone": "+07:00",
+        "format": "yyyy-MM-dd",
+        "gte": "2024-03-01||/d",
+        "lte": "2024-03-31||/d",
+    }
+
+
+def test_cursor_replaces_from_with_search_after():
+    body = query.search_body(search_params(q="banjir"), 1000, Position([1.0, 2, "x"], 10))
+    assert body["search_after"] == [1.0, 2, "x"]
+    assert "from" not in body
+
+
+def test_page_sets_from():
+    assert query.search_body(search_params(q="x", page=3, size=20), 1000)["from"] == 40
+
+
+def test_time_budget_is_sent_to_opensearch():
+    assert query.search_body(search_params(q="x"), 2500)["timeout"] == "2500ms"
+
+
+def test_typo_tolerance_spares_short_words_and_long_queries():
+    fuzzy = ranking.text_query("banjir")["bool"]["must"][0]["bool"]["should"][1]["multi_match"]
+    assert fuzzy["fuzziness"] == "AUTO:5,8"
+    assert fuzzy["prefix_length"] == 1
+    assert all(f.split("^")[0].endswith(".exact") for f in fuzzy["fields"])
+    long_query = ranking.text_query(" ".join(["kata"] * (ranking.MAX_FUZZY_WORDS + 1)))
+    assert len(long_query["bool"]["must"][0]["bool"]["should"]) == 1
+
+
+def test_recency_is_a_soft_multiplier():
+    scored = query.search_body(search_params(q="banjir"), 1000)["query"]["bool"]["must"][0]
+    functions = scored["function_score"]["functions"]
+    assert scored["function_score"]["boost_mode"] == "multiply"
+    assert scored["function_score"]["score_mode"] == "sum"
+    assert functions[0] == {"weight": 1.0}
+    assert 0 < functions[1]["weight"] <= 0.5
+
+
+def test_date_sorts_do_not_use_recency_scoring():
+    body = query.search_body(search_params(q="banjir", sort="newest"), 1000)
+    assert "function_score" not in keys(body)
