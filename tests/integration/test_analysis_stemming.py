@@ -31,6 +31,7 @@ FAMILIES = {
     "kawal": "mengawal dikawal pengawal pengawalan",
     "ubah": "berubah perubahan mengubah diubah",
     "berani": "berani keberanian memberanikan",
+    "berita": "berita beritanya memberitakan diberitakan pemberitaan",
 }
 
 
