@@ -190,7 +190,13 @@ def test_domain_encrypts_and_speaks_modern_tls_only(cfn):
 def test_domain_admits_only_the_stack_function_roles(cfn):
     (statement,) = cfn["Resources"]["Domain"]["Properties"]["AccessPolicies"]["Statement"]
     assert statement["Effect"] == "Allow"
-    assert statement["Principal"]["AWS"] == [{"Fn::GetAtt": [role, "Arn"]} for role in ROLES]
+    functions, operator = statement["Principal"]["AWS"][:3], statement["Principal"]["AWS"][3:]
+    assert functions == [{"Fn::GetAtt": [role, "Arn"]} for role in ROLES]
+    # An operator role only when named explicitly (for cariberita-admin reindex).
+    assert operator == [
+        {"Fn::If": ["HasOperatorRole", {"Ref": "OperatorRoleArn"}, {"Ref": "AWS::NoValue"}]}
+    ]
+    assert cfn["Parameters"]["OperatorRoleArn"]["Default"] == ""
     assert "*" not in text(statement["Action"])
     assert "domain/cariberita-${Stage}/*" in text(statement["Resource"])
     assert "Condition" not in statement
