@@ -41,7 +41,9 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
         return app.context["settings"].search_timeout_ms
 
     @app.get(
-        "/search", summary="Ranked Indonesian news search", responses=responses.ERROR_RESPONSES
+        "/search",
+        summary="Ranked Indonesian news search",
+        responses=responses.documented("Ranked results with facets", 400, 503),
     )
     def search(
         q: Text = None,
@@ -71,14 +73,18 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
     @app.get(
         "/suggest",
         summary="Title suggestions as the reader types",
-        responses=responses.ERROR_RESPONSES,
+        responses=responses.documented("A few matching titles", 400, 503),
     )
     def suggest(
         q: Annotated[str, Query(min_length=1, max_length=p.MAX_SUGGEST_CHARS)],
     ) -> Response[schemas.SuggestResponse]:
         return responses.ok(service.suggestions(store(), q, budget()), responses.CACHE_SUGGEST)
 
-    @app.get("/articles/<article_id>", summary="One article", responses=responses.ARTICLE_RESPONSES)
+    @app.get(
+        "/articles/<article_id>",
+        summary="One article",
+        responses=responses.documented("The article", 400, 404, 503),
+    )
     def article(
         article_id: Annotated[str, Path(min_length=1, max_length=200)],
     ) -> Response[schemas.Article]:
@@ -87,13 +93,15 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
     @app.get(
         "/categories",
         summary="All categories with article counts",
-        responses=responses.ERROR_RESPONSES,
+        responses=responses.documented("Every category value with its count", 503),
     )
     def categories() -> Response[schemas.CategoriesResponse]:
         return responses.ok(service.categories(store()), responses.CACHE_CATEGORIES)
 
     @app.get(
-        "/health", summary="Whether the index can be read", responses=responses.ERROR_RESPONSES
+        "/health",
+        summary="Whether the index can be read",
+        responses=responses.documented("The index answers", 503),
     )
     def health() -> Response[schemas.HealthResponse]:
         return responses.ok(service.health(store()), responses.NO_STORE)

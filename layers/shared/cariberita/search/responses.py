@@ -29,18 +29,25 @@ CACHE_SUGGEST = "public, max-age=30"
 CACHE_ARTICLE = "public, max-age=300"
 CACHE_CATEGORIES = "public, max-age=300"
 NO_STORE = "no-store"
-_ERROR_CONTENT = {"application/json": {"model": ErrorResponse}}
-ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
-    400: {"description": "Invalid parameter", "content": _ERROR_CONTENT},
-    503: {
-        "description": "Search unavailable; retry after `Retry-After` seconds",
-        "content": _ERROR_CONTENT,
-    },
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid parameter (the error names it in `field`)",
+    404: "No article with this id",
+    503: "Search unavailable; retry after `Retry-After` seconds",
 }
-ARTICLE_RESPONSES: dict[int, OpenAPIResponse] = {
-    **ERROR_RESPONSES,
-    404: {"description": "No article with this id", "content": _ERROR_CONTENT},
-}
+
+
+def documented(ok: str, *errors: int) -> dict[int, OpenAPIResponse]:
+    """OpenAPI responses of a route: 200 (schema from the return type) and these errors.
+
+    Fresh dicts every call: Powertools fills the schemas in place.
+    """
+    out: dict[int, OpenAPIResponse] = {200: {"description": ok}}
+    for status in errors:
+        out[status] = {
+            "description": _ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"model": ErrorResponse}},
+        }
+    return out
 
 
 def ok(body: Any, cache: str) -> Response:
