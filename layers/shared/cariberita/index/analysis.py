@@ -6,8 +6,9 @@ Chain for title and body (``id_news``):
   names and words) -> stemmer_override (hand-written, then generated word families)
   -> Lucene's Indonesian stemmer.
 The search-time analyzer (``id_news_search``) adds acronym synonyms (a synonym *graph*, so
-multi-word expansions work in match and phrase queries) before the stopwords; synonyms stay out
-of the index so the list can change without reindexing.
+multi-word expansions keep their word order) before the stopwords; synonyms stay out of the
+index so the list can change without reindexing. (A phrase query cannot cross the hole a
+stopword leaves inside an expansion: phrases belong on the ``.exact`` subfields.)
 Unstemmed subfields use ``id_exact`` (no stopwords, no stemming) for exact words, phrases and
 fuzzy matching, which must see the surface form: ``korupi`` never reaches ``korupsi`` once stemmed.
 See docs/analysis.md for the reasons and for how to extend the word lists.
