@@ -79,3 +79,12 @@ package-sizes: setup
 
 deploy: build
 	@SAM_CLI_TELEMETRY=0 .venv-tools/sam/bin/sam deploy --config-env $(ENV)
+
+# --- benchmarks (docs/benchmarks.md; not part of the test suite) ---
+.PHONY: bench bench-quick
+
+bench: setup
+	@$(PY) -m bench --profile full
+
+bench-quick: setup
+	@$(PY) -m bench --profile quick --out test-artifacts/bench-quick
