@@ -14,6 +14,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlencode
 
+from bench import plots
 from bench.context import Context
 from bench.env import ROOT, handler_path
 from bench.queries import QUERY_MIX
@@ -151,6 +152,19 @@ def run(ctx: Context) -> Section:
         f"{max(levels)} handler copies; load from threads of the bench process; "
         "client, server and OpenSearch share the machine's cores."
     )
+    xs = [r["clients"] for r in runs]
+    plot = plots.line_plot(
+        ctx.out_dir / "benchmarks-concurrency.png",
+        "Local API under concurrency",
+        "concurrent clients",
+        "requests/s  |  ms",
+        {
+            "ok requests/s": (xs, [summarise(r["rps_windows"]).median for r in runs]),
+            "p99 ms": (xs, [(r["latency"] or {}).get("p99", 0) for r in runs]),
+        },
+    )
+    if plot:
+        section.plots.append(plot)
     total_errors = sum(r["errors"] for r in runs)
     section.targets.append(
         Target(

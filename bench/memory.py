@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+from bench import plots
 from bench.context import Context
 from bench.corpus import NdjsonStream
 from bench.env import ROOT, load_handler, unique
@@ -133,6 +134,17 @@ def run(ctx: Context) -> Section:
         section.notes.append(
             "**Some articles of a large object were not indexed** (see the table)."
         )
+    sizes_mb = [r["bytes"] / MB for r in runs]
+    plot = plots.line_plot(
+        ctx.out_dir / "benchmarks-memory.png",
+        "Ingest handler peak RSS vs object size",
+        "NDJSON object MB (log)",
+        "MB",
+        {"peak RSS": (sizes_mb, peaks), "256 MB target": (sizes_mb, [LIMIT_MB] * len(runs))},
+        logx=True,
+    )
+    if plot:
+        section.plots.append(plot)
     section.targets.append(
         evaluate(
             "peak < 256 MB",

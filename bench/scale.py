@@ -9,8 +9,9 @@ from typing import Any
 
 from opensearchpy import helpers
 
-from bench import documents, search
+from bench import documents, plots, search
 from bench.context import Context
+from bench.corpus import repeated
 from bench.env import client_for, load_handler, opensearch_endpoint, stop_opensearch, unique
 from bench.events import api_event, quiet
 from bench.results import Section, Table
@@ -26,11 +27,7 @@ def _base_documents(ctx: Context) -> list[dict[str, Any]]:
 
 def _actions(alias: str, base: list[dict[str, Any]], start: int, stop: int) -> Any:
     """Documents ``start .. stop-1`` of the repeated corpus: copy n gets fresh id and URL."""
-    size = len(base)
-    for i in range(start, stop):
-        doc, n = base[i % size], i // size
-        if n:
-            doc = {**doc, "id": f"{doc['id']}-r{n}", "url": f"{doc['url']}#r{n}"}
+    for doc in repeated(base, stop, start):
         yield {"_op_type": "index", "_index": alias, "_id": doc["id"], "_source": doc}
 
 
@@ -178,6 +175,25 @@ def run(ctx: Context) -> Section:
             f"({last['articles'] / first['articles']:.0f}× the data) raw p50 grew {growth:.1f}×."
         )
     ctx.state["scale_steps"] = measured
+    if measured:
+        xs = [s["articles"] for s in measured]
+        series = {
+            "raw p50": (xs, [s["raw_p50"].median for s in measured]),
+            "raw p99": (xs, [s["raw_p99"].median for s in measured]),
+        }
+        if measured[0].get("handler_p50"):
+            series["handler p50"] = (xs, [s["handler_p50"].median for s in measured])
+            series["handler p99"] = (xs, [s["handler_p99"].median for s in measured])
+        plot = plots.line_plot(
+            ctx.out_dir / "benchmarks-scale.png",
+            "Search latency vs articles indexed",
+            "articles (log)",
+            "ms",
+            series,
+            logx=True,
+        )
+        if plot:
+            section.plots.append(plot)
     os.environ["OPENSEARCH_ENDPOINT"] = ctx.endpoint
     return section
 
