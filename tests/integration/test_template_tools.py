@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.sam_template import ROOT
 
 TOOL_ENV = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "ap-southeast-3"}
@@ -57,3 +59,57 @@ def test_sam_build_makes_arm64_artifacts_within_lambda_limits(tmp_path):
     report = json.loads(sizes.stdout)
     assert report["within_limit"] is True
     assert set(report["artifacts"]) >= {"SharedLayer", "IngestFunction", "SearchFunction"}
+
+
+def python312() -> str | None:
+    """A CPython 3.12 on this machine (PATH or pyenv), to import the layer as Lambda would."""
+    import glob
+    import shutil
+
+    found = shutil.which("python3.12")
+    if found and subprocess.run([found, "-V"], capture_output=True, check=False).returncode == 0:
+        return found
+    candidates = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.12*/bin/python3.12")))
+    return candidates[-1] if candidates else None
+
+
+def test_the_layer_recipe_imports_every_handler_on_python_312(tmp_path):
+    # Same Makefile, x86_64 wheels instead of aarch64 so this machine can import them; the
+    # runtime's boto3/botocore come from .venv, appended after the layer like /var/runtime.
+    interpreter = python312()
+    if interpreter is None:
+        pytest.skip("no CPython 3.12 here (pyenv install 3.12 to run this check)")
+    platforms = "PLATFORMS=manylinux2014_x86_64 manylinux_2_28_x86_64"
+    proc = run(
+        "make",
+        "-s",
+        "-C",
+        "layers/shared",
+        "build-SharedLayer",
+        f"ARTIFACTS_DIR={tmp_path}",
+        platforms,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    runtime = next((ROOT / ".venv" / "lib").glob("python3.*/site-packages"))
+    script = f"""
+import importlib.util, os, sys
+sys.path[:0] = [{str(tmp_path / "python")!r}]
+sys.path.append({str(runtime)!r})
+os.environ.update(POWERTOOLS_TRACE_DISABLED="1", AWS_REGION="ap-southeast-3",
+    AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", OPENSEARCH_AUTH="sigv4",
+    OPENSEARCH_ENDPOINT="https://search-x.ap-southeast-3.es.amazonaws.com")
+from cariberita.config import Settings
+from cariberita.opensearch_client import build_client
+build_client(Settings.from_env())
+functions = {str(ROOT / "functions")!r}
+for name in ("bootstrap", "ingest", "search"):
+    spec = importlib.util.spec_from_file_location(name, f"{{functions}}/{{name}}/app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.lambda_handler
+import pydantic_core
+print(pydantic_core.__file__)
+"""
+    proc = run(interpreter, "-I", "-c", script)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert str(tmp_path) in proc.stdout  # the layer's own compiled pydantic_core was used
