@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
+import re
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,13 +26,29 @@ log = logging.getLogger("cariberita_local.api")
 
 WEB_DIR = ROOT / "web"
 OPENAPI = ROOT / "api" / "openapi.json"
-DEFAULT_RESOURCES = ("/search", "/suggest", "/articles/{id}", "/categories", "/health")
+TEMPLATE = ROOT / "template.yaml"
+DEFAULT_RESOURCES = ("/search", "/suggest", "/articles/{article_id}", "/categories", "/health")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 JSON = {"Content-Type": ["application/json"]}
 
 
-def api_resources(openapi: Path = OPENAPI) -> list[Resource]:
-    """The API's resources: the paths of api/openapi.json when present, else the known routes."""
+# An Api event in the SAM template: `Path: /search` then `Method: GET` (block or flow style).
+_TEMPLATE_ROUTE = re.compile(
+    r"""Path:\s*(?:"([^"]+)"|'([^']+)'|(/[^\s,}]+))\s*,?\s*Method:\s*(\w+)"""
+)
+
+
+def api_resources(template: Path = TEMPLATE, openapi: Path = OPENAPI) -> list[Resource]:
+    """The deployed API's resources and methods, read from template.yaml's Api events.
+
+    Without a template: the paths of api/openapi.json (any method), else the known routes.
+    """
+    if template.is_file():
+        routes: dict[str, set[str]] = {}
+        for *paths, method in _TEMPLATE_ROUTE.findall(template.read_text(encoding="utf-8")):
+            routes.setdefault("".join(paths), set()).add(method.upper())
+        if routes:
+            return [Resource(p, frozenset(m)) for p, m in routes.items()]
     paths: list[str] = list(DEFAULT_RESOURCES)
     if openapi.is_file():
         paths = list(json.loads(openapi.read_text(encoding="utf-8")).get("paths", {})) or paths
@@ -94,7 +111,7 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
 
         def _api(self) -> None:
             path = self.path.split("?")[0]
-            found = match_resource(api.resources, path)
+            found = match_resource(api.resources, path, self.command)
             if found is None:
                 self._send(403, JSON, error_body("Missing Authentication Token"))
                 return

@@ -28,9 +28,13 @@ INTEGRATION_FAILURE = (
 
 @dataclass(frozen=True)
 class Resource:
-    """One API resource template, e.g. ``/articles/{id}`` or ``/{proxy+}``."""
+    """An API resource (``/articles/{id}``, ``/{proxy+}``) and its methods (empty: any)."""
 
     template: str
+    methods: frozenset[str] = frozenset()
+
+    def allows(self, method: str) -> bool:
+        return not self.methods or method.upper() in self.methods
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -50,10 +54,17 @@ class Resource:
         return None if found is None else found.groupdict()
 
 
-def match_resource(resources: list[Resource], path: str) -> tuple[Resource, dict[str, str]] | None:
-    """The first resource matching ``path`` (literal templates win over parameterised ones)."""
-    ordered = sorted(resources, key=lambda r: (r.template.count("{"), "+}" in r.template))
+def match_resource(
+    resources: list[Resource], path: str, method: str = "GET"
+) -> tuple[Resource, dict[str, str]] | None:
+    """The resource with a method for this request (literal templates win over parameters).
+
+    None is API Gateway's 403 "Missing Authentication Token": no such resource or method.
+    """
+    ordered = sorted(resources, key=lambda r: ("+}" in r.template, r.template.count("{")))
     for resource in ordered:
+        if not resource.allows(method):
+            continue
         params = resource.match(path)
         if params is not None:
             return resource, params

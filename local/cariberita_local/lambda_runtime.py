@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import os
 import queue
 import sys
 import time
@@ -95,4 +96,19 @@ class HandlerPool:
         """Call one free copy with ``event`` and a fresh context; exceptions propagate."""
         with self._borrow() as handler:
             context = LocalLambdaContext(self.function_name, timeout_s=self.timeout_s)
-            return handler(event, context)
+            try:
+                return handler(event, context)
+            finally:
+                _discard_disabled_metrics()
+
+
+def _discard_disabled_metrics() -> None:
+    """Drop the metric set when metrics are disabled (the local default).
+
+    Powertools' flush neither prints nor clears a disabled metric set, so it would grow across
+    invocations and print itself anyway once a metric reaches 100 values.
+    """
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() in ("1", "true"):
+        from cariberita.observability import metrics
+
+        metrics.clear_metrics()

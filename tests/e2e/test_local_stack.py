@@ -157,3 +157,37 @@ def test_run_once_starts_the_stack_searches_and_exits(opensearch_endpoint, os_cl
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "search page   http://127.0.0.1:" in proc.stdout
     assert "-> 200" in proc.stdout and "Kebakaran" in proc.stdout
+
+
+def test_concurrent_requests_are_served_by_separate_handler_copies(local_stack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["pelayanan", "kpk", "kebakaran", "banjir", "timnas", "harga"]
+
+    def get(n: int) -> int:
+        path = "search" if n % 2 else "suggest"
+        response = requests.get(
+            f"{local_stack.api_url}/{path}", params={"q": queries[n % len(queries)]}, timeout=60
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(get, range(48)))
+    assert statuses == [200] * 48
+
+
+def test_method_not_in_the_api_gets_api_gateways_403(local_stack):
+    response = requests.post(f"{local_stack.api_url}/search", data=b"{}", timeout=30)
+    assert response.status_code == 403
+    assert response.json() == {"message": "Missing Authentication Token"}
+
+
+def test_cors_preflight_from_an_allowed_origin_is_answered_by_the_function(local_stack):
+    origin = local_stack.api_url
+    response = requests.options(
+        f"{local_stack.api_url}/search",
+        headers={"Origin": origin, "Access-Control-Request-Method": "GET"},
+        timeout=30,
+    )
+    assert response.status_code < 300
+    assert response.headers.get("Access-Control-Allow-Origin") == origin

@@ -7,6 +7,7 @@ import json
 import pytest
 import requests
 from cariberita_local.api_server import LocalApi
+from cariberita_local.apigw import Resource
 
 
 class StandIn:
@@ -32,7 +33,8 @@ class StandIn:
 @pytest.fixture(scope="module")
 def api():
     stand_in = StandIn()
-    server = LocalApi(stand_in, port=0)
+    resources = [Resource(p) for p in ("/search", "/articles/{id}", "/categories", "/health")]
+    server = LocalApi(stand_in, port=0, resources=resources)
     server.start()
     yield server.url, stand_in
     server.stop()

@@ -93,3 +93,44 @@ def test_malformed_result_becomes_api_gateways_502(result):
     status, _, body = to_http(result)
     assert status == 502
     assert b"Internal server error" in body
+
+
+def test_method_must_be_defined_on_the_resource():
+    resources = [
+        Resource("/search", frozenset({"GET"})),
+        Resource("/{proxy+}", frozenset({"OPTIONS"})),
+    ]
+    assert match_resource(resources, "/search", "POST") is None
+    resource, params = match_resource(resources, "/search", "OPTIONS")
+    assert (resource.template, params) == ("/{proxy+}", {"proxy": "search"})
+
+
+def test_routes_come_from_the_sam_templates_api_events(tmp_path):
+    from cariberita_local.api_server import api_resources
+
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "\n".join(
+            [
+                "Events:",
+                "  Search:",
+                "    Type: Api",
+                "    Properties:",
+                "      RestApiId: !Ref SearchApi",
+                "      Path: /search",
+                "      Method: GET",
+                "  Article:",
+                "    Properties:",
+                '      Path: "/articles/{id}"',
+                "      Method: get",
+                "  Preflight:",
+                '    Properties: {RestApiId: !Ref A, Path: "/{proxy+}", Method: OPTIONS}',
+            ]
+        )
+    )
+    resources = {r.template: r.methods for r in api_resources(template, tmp_path / "none.json")}
+    assert resources == {
+        "/search": {"GET"},
+        "/articles/{id}": {"GET"},
+        "/{proxy+}": {"OPTIONS"},
+    }
