@@ -133,7 +133,8 @@ def test_settings_and_environment_agree():
 def test_api_serves_every_route_traced_throttled_and_logged(cfn):
     paths = cfn["Resources"]["SearchApi"]["Properties"]["Body"]["paths"]
     for route in ("/search", "/suggest", "/articles/{id}", "/categories", "/health"):
-        assert "get" in paths[route], route
+        assert set(paths[route]) == {"get", "options"}, route  # preflight reaches the function
+    assert set(paths) == {"/search", "/suggest", "/articles/{id}", "/categories", "/health"}
     stage = cfn["Resources"]["SearchApiStage"]["Properties"]
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"] == {
