@@ -65,19 +65,22 @@ def load(client: OpenSearch, alias: str, records: Iterator[dict[str, Any]], sour
     return indexed
 
 
-def load_search_index(client: OpenSearch, alias: str, data_dir: Path | None) -> int:
-    """Our samples and sample-shaped page; with the shared data, its real page and corpus subset."""
-    total = load(client, alias, sample_records(), "samples/batch-berita.ndjson")
-    total += load(
-        client, alias, page_records(SAMPLES / "halaman-mentah.txt"), "samples/halaman-mentah.txt"
-    )
-    total += load(client, alias, iter(OWN_ARTICLES), "tests/relevance/own_articles.py")
+def sources(data_dir: Path | None) -> Iterator[tuple[Iterator[dict[str, Any]], str]]:
+    """(records, source) of the test index: our samples, own articles and sample-shaped page;
+    with the shared data also its real page and the corpus subset."""
+    yield sample_records(), "samples/batch-berita.ndjson"
+    yield page_records(SAMPLES / "halaman-mentah.txt"), "samples/halaman-mentah.txt"
+    yield iter(OWN_ARTICLES), "tests/relevance/own_articles.py"
     if data_dir is not None:
         page = data_dir / "samples" / "mojokerto-pelayanan-publik.txt"
-        total += load(client, alias, page_records(page), "samples/mojokerto-pelayanan-publik.txt")
+        yield page_records(page), "samples/mojokerto-pelayanan-publik.txt"
         corpus = data_dir / "corpus" / "clickid-news.jsonl.gz"
-        total += load(client, alias, corpus_subset(corpus), "corpus/clickid-news.jsonl.gz")
-    return total
+        yield corpus_subset(corpus), "corpus/clickid-news.jsonl.gz"
+
+
+def load_search_index(client: OpenSearch, alias: str, data_dir: Path | None) -> int:
+    """Load every source of :func:`sources` into ``alias``; returns the number of articles."""
+    return sum(load(client, alias, records, source) for records, source in sources(data_dir))
 
 
 def page_id(path: Path) -> str:
