@@ -129,3 +129,19 @@ def test_settings_parse_cors_origins():
     assert parsed.cors_allowed_origins == ("https://a.id", "https://b.id")
     with pytest.raises(ConfigurationError):
         SearchSettings.from_env({**env, "CORS_ALLOWED_ORIGINS": "a.id"})
+
+
+def test_handler_import_does_not_load_boto3():
+    """Cold start: boto3 is only imported where requests are signed (opensearch_client)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from tests.support.handlers import load_handler_module;"
+        "load_handler_module('search'); print('boto3' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -17,6 +17,8 @@ def record_search(
     params: SearchParams, hits: int, latency_ms: float, did_you_mean: str | None
 ) -> None:
     zero = hits == 0
+    # did_you_mean only when offered, so Logs Insights can filter with ispresent(did_you_mean).
+    offered = {"did_you_mean": did_you_mean} if did_you_mean else {}
     logger.info(
         "search",
         extra={
@@ -29,7 +31,7 @@ def record_search(
             "hits": hits,
             "zero_results": zero,
             "latency_ms": round(latency_ms, 1),
-            "did_you_mean": did_you_mean,
+            **offered,
         },
     )
     metrics.add_metric(name="Searches", unit=MetricUnit.Count, value=1)
