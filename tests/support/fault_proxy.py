@@ -26,6 +26,7 @@ import socket
 import struct
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -68,6 +69,8 @@ class FaultProxy:
         self.upstream_port = parsed.port or 80
         self.rng = random.Random(seed)
         self.faults: list[Fault] = []
+        # Called with (method, path) before each request is forwarded, e.g. to stop the node.
+        self.before_forward: Callable[[str, str], None] | None = None
         self.stats: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -168,6 +171,8 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             if kind == "reset_before":
                 self._reset()
                 return
+            if proxy.before_forward is not None:
+                proxy.before_forward(self.command, self.path)
             if fault and kind == "bulk_429" and body:
                 self._partial_bulk(headers, body, fault.share)
                 return
