@@ -124,7 +124,7 @@ def test_misspelled_query_offers_did_you_mean(page):
     expect(page.locator(".cb-result").first).to_be_visible()
 
 
-def test_api_down_shows_the_error_state_with_a_retry(page, closed_api_url):
+def test_api_down_shows_the_error_state_with_a_retry(page, closed_api_url, artifacts):
     page.evaluate(
         """url => {
             const el = document.createElement('div');
@@ -137,6 +137,7 @@ def test_api_down_shows_the_error_state_with_a_retry(page, closed_api_url):
     box = page.locator("#mati")
     expect(box.get_by_role("status")).to_contain_text("tidak dapat dihubungi")
     expect(box.get_by_role("button", name="Coba lagi")).to_be_visible()
+    box.screenshot(path=str(artifacts / "search-error.png"))
 
 
 def test_search_form_is_labelled_and_reachable_by_keyboard(page):
@@ -147,3 +148,27 @@ def test_search_form_is_labelled_and_reachable_by_keyboard(page):
     expect(page.locator(f"#{listbox_id}")).to_have_attribute("role", "listbox")
     page.keyboard.press("Tab")
     expect(combobox).to_be_focused()
+
+
+def test_loading_state_is_shown_while_the_api_answers(page):
+    expect(page.locator(".cb-result").first).to_be_visible()
+    held = []
+    page.route("**/search?*", lambda route: held.append(route))
+    search_for(page, "banjir")
+    expect(page.get_by_role("status")).to_have_text("Memuat hasil…")
+    expect(page.locator(".cb-root")).to_have_attribute("aria-busy", "true")
+    held[-1].continue_()
+    page.unroute("**/search?*")
+    expect(page.get_by_role("status")).to_contain_text("berita ditemukan")
+    expect(page.locator(".cb-root")).not_to_have_attribute("aria-busy", "true")
+
+
+def test_page_fits_a_phone_screen_without_sideways_scrolling(page, artifacts):
+    page.set_viewport_size({"width": 360, "height": 740})
+    search_for(page, "pelayanan")
+    expect(page.locator(".cb-result").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    search_for(page, "qwzxjvkq")
+    expect(page.get_by_role("status")).to_contain_text("Tidak ada berita")
+    page.screenshot(path=str(artifacts / "search-empty-phone.png"))
