@@ -46,6 +46,7 @@ def _assert_error(reply, status: int, code: str, field: str | None) -> None:
         ("search-suggest", 200),
         ("search-categories", 200),
         ("search-health", 200),
+        ("search-article", 200),
         ("search-article-unknown", 404),
         ("search-unknown-route", 404),
         ("search-error-size", 400),
