@@ -14,9 +14,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 class ByteStream:
-    """Decoded (gunzipped when needed) bytes of one object, read in chunks.
+    """Decoded (gunzipped when needed) bytes of one object, read in bounded chunks.
 
-    Only one chunk and one partial line are held at a time, whatever the object's size.
+    Only one chunk and one partial line are held at a time, whatever the object's size; the
+    decompressor is capped per call too, so a "gzip bomb" cannot inflate into memory at once.
     ``bytes_read`` counts bytes read from the underlying object (compressed size for ``.gz``).
     """
 
@@ -24,53 +25,61 @@ class ByteStream:
         self._raw = raw
         self._chunk = chunk_bytes
         self.bytes_read = 0
-        self._pending = b""
         first = self._read_raw()
         self.gzipped = first.startswith(GZIP_MAGIC)
         self._inflate = zlib.decompressobj(wbits=31) if self.gzipped else None
-        self._pending = self._decode(first)
+        self._input = first  # raw bytes not yet given to the decompressor
+        self._pending = b""
 
     def _read_raw(self) -> bytes:
         data = self._raw.read(self._chunk)
         self.bytes_read += len(data)
         return data
 
-    def _decode(self, data: bytes) -> bytes:
+    def _next(self) -> bytes:
+        """The next decoded piece (at most ``chunk_bytes``), or b"" at the end."""
         if self._inflate is None:
+            data, self._input = self._input or self._read_raw(), b""
             return data
-        try:
-            out = self._inflate.decompress(data)
-            # A .gz file may hold several members (e.g. concatenated batches).
-            while self._inflate.eof and self._inflate.unused_data:
-                rest = self._inflate.unused_data
-                self._inflate = zlib.decompressobj(wbits=31)
-                out += self._inflate.decompress(rest)
-        except zlib.error as exc:
-            raise UnparseableObject(f"corrupt gzip data: {exc}") from exc
-        return out
+        while True:
+            inflate = self._inflate
+            if inflate.unconsumed_tail:
+                data = inflate.unconsumed_tail
+            elif inflate.eof and inflate.unused_data:
+                # A .gz file may hold several members (e.g. concatenated batches).
+                data, self._inflate = inflate.unused_data, zlib.decompressobj(wbits=31)
+            else:
+                data, self._input = self._input or self._read_raw(), b""
+                if not data:
+                    if not inflate.eof:
+                        raise UnparseableObject(
+                            "truncated gzip data (the upload may be incomplete)"
+                        )
+                    return b""
+                if inflate.eof:
+                    self._inflate = zlib.decompressobj(wbits=31)
+            try:
+                out = self._inflate.decompress(data, self._chunk)
+            except zlib.error as exc:
+                raise UnparseableObject(f"corrupt gzip data: {exc}") from exc
+            if out:
+                return out
 
     def peek(self, size: int = 4096) -> bytes:
         """The first bytes of the decoded content, without consuming them."""
         while len(self._pending) < size:
-            data = self._read_raw()
+            data = self._next()
             if not data:
                 break
-            self._pending += self._decode(data)
+            self._pending += data
         return self._pending[:size]
 
     def chunks(self) -> Iterator[bytes]:
         if self._pending:
             yield self._pending
             self._pending = b""
-        while True:
-            data = self._read_raw()
-            if not data:
-                if self._inflate is not None and not self._inflate.eof:
-                    raise UnparseableObject("truncated gzip data (the upload may be incomplete)")
-                return
-            decoded = self._decode(data)
-            if decoded:
-                yield decoded
+        while data := self._next():
+            yield data
 
     def read_all(self, limit: int) -> bytes:
         """The whole decoded content, refused beyond ``limit`` bytes (single-article formats)."""
