@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -62,7 +63,7 @@ def api_event(path: str, query: dict[str, Any]) -> dict[str, Any]:
 
 
 class FakeContext:
-    """The Lambda context our handlers and Powertools read."""
+    """The Lambda context our handlers and Powertools read; the invocation has ``limit_s``."""
 
     function_name = "cariberita-bench"
     function_version = "$LATEST"
@@ -72,8 +73,11 @@ class FakeContext:
     log_group_name = "/aws/lambda/cariberita-bench"
     log_stream_name = "bench"
 
+    def __init__(self, limit_s: float = 900.0) -> None:
+        self._deadline = time.monotonic() + limit_s
+
     def get_remaining_time_in_millis(self) -> int:
-        return 900_000
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 @contextlib.contextmanager

@@ -1,6 +1,8 @@
 """Child process of the memory benchmark: ingest one S3 object through the handler, report peak RSS.
 
-``python -m bench.memory_child <bucket> <key> <size>``; prints one JSON line. Run in its own
+``python -m bench.memory_child <bucket> <key> <size> <limit_s>``; prints one JSON line. The
+invocation gets ``limit_s`` seconds, like a Lambda timeout: the handler stops cleanly when
+they run out (SQS would redeliver), which bounds the benchmark's time too. Run in its own
 process so its peak resident set is the handler's alone (as in a Lambda container).
 """
 
@@ -22,7 +24,7 @@ def _status_mb(field: str) -> float:
 
 
 def main() -> None:
-    bucket, key, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    bucket, key, size, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     from bench.env import load_handler
     from bench.events import FakeContext, quiet, s3_sqs_event
 
@@ -32,7 +34,7 @@ def main() -> None:
     after_import = _status_mb("VmRSS")
     start = time.perf_counter()
     with quiet():
-        result = handler.lambda_handler(s3_sqs_event(bucket, key, size), FakeContext())
+        result = handler.lambda_handler(s3_sqs_event(bucket, key, size), FakeContext(limit))
     seconds = time.perf_counter() - start
     peak = _status_mb("VmHWM")
     print(

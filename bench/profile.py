@@ -19,6 +19,7 @@ class Profile:
     concurrency_max_requests: int  # per level, a bound besides time
     coldstart_runs: int
     memory_sizes: tuple[int, ...]  # NDJSON object sizes in bytes
+    memory_limit_s: float  # the invocation's time limit (a Lambda timeout) per object
     scale_sizes: tuple[int, ...]  # articles indexed at each step
     scale_budget_s: float  # loading stops before a step that would overrun this
     scale_heap: str
@@ -36,8 +37,9 @@ FULL = Profile(
     concurrency_max_requests=100_000,
     coldstart_runs=7,
     memory_sizes=(10 * MB, 100 * MB, 1024 * MB),
+    memory_limit_s=200.0,
     scale_sizes=(21_936, 219_360, 1_000_000),
-    scale_budget_s=900.0,
+    scale_budget_s=720.0,
     scale_heap="3g",
     scale_port=9271,
 )
@@ -53,6 +55,7 @@ QUICK = Profile(
     concurrency_max_requests=2_000,
     coldstart_runs=3,
     memory_sizes=(1 * MB, 5 * MB, 20 * MB),
+    memory_limit_s=40.0,
     scale_sizes=(3_000, 10_000),
     scale_budget_s=120.0,
     scale_heap="1g",
