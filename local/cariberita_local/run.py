@@ -67,13 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
     logging.getLogger("opensearch").setLevel(logging.INFO if args.verbose else logging.ERROR)
     warnings.filterwarnings("ignore", message="No application metrics to publish")
-    stop = threading.Event()
-
-    def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    # SIGTERM behaves like Ctrl-C, also while starting up, so `finally` stops what was started.
+    signal.signal(signal.SIGTERM, _interrupt)
     config = StackConfig(
         host=args.host,
         api_port=args.api_port,
@@ -101,16 +96,24 @@ def main(argv: list[str] | None = None) -> int:
         if args.once:
             return search_once(stack, args.query)
         say("ready (Ctrl-C stops everything started here)", flush=True)
-        while not stop.wait(timeout=1):
-            pass
+        threading.Event().wait()
+        return 0
+    except KeyboardInterrupt:
         return 0
     except Exception as exc:
         log.exception("the local stack failed")
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
+        # A second Ctrl-C must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         say("stopping ...")
         stack.stop()
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def banner(stack: LocalStack) -> str:

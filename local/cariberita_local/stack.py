@@ -22,7 +22,6 @@ log = logging.getLogger("cariberita_local.stack")
 
 OPENSEARCH_SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
 SAMPLES = ROOT / "samples"
-DEFAULT_OPENSEARCH = "http://127.0.0.1:9200"
 # Not uploaded by default: configuration, and the deliberately broken batch (it also carries a
 # tombstone that would unpublish one of the demo articles; upload it by hand to see a report
 # with rejections).
@@ -82,15 +81,18 @@ class LocalStack:
         endpoint = os.environ.get("OPENSEARCH_ENDPOINT")
         if endpoint:
             return endpoint.rstrip("/")
-        if _healthy(DEFAULT_OPENSEARCH):
-            return DEFAULT_OPENSEARCH
+        # The same port the script uses (OPENSEARCH_PORT), so a node it started earlier is reused.
+        local = f"http://127.0.0.1:{os.environ.get('OPENSEARCH_PORT', '9200')}"
+        if _healthy(local):
+            return local
         log.warning("starting the local OpenSearch node (the first start downloads it once)")
+        # Set before starting: an interrupted start is still ours to stop.
+        self.started_opensearch = True
         proc = subprocess.run(  # noqa: S603 - our own script with fixed arguments
             [str(OPENSEARCH_SCRIPT), "start"], stdout=subprocess.PIPE, text=True, timeout=900
         )
         if proc.returncode != 0:
             raise RuntimeError("OpenSearch could not be started: see the messages above")
-        self.started_opensearch = True
         return proc.stdout.strip().splitlines()[-1]
 
     def _configure_environment(self) -> None:
