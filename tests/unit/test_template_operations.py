@@ -174,3 +174,14 @@ def test_dashboard_body_is_json_once_substituted(cfn):
     body, _variables = cfn["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     dashboard = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))
     assert len(dashboard["widgets"]) >= 6
+
+
+def test_alarm_topic_can_receive_cloudwatch_alarms(cfn):
+    # CloudWatch cannot use the AWS managed aws/sns key; such a topic silently drops alarms.
+    assert "KmsMasterKeyId" not in cfn["Resources"]["AlarmTopic"]["Properties"]
+
+
+def test_search_outlasts_its_opensearch_retries_and_api_gateway_outlasts_search(cfn):
+    timeout_s = cfn["Resources"]["SearchFunction"]["Properties"]["Timeout"]
+    worst_ms = cfn["Parameters"]["SearchTimeoutMs"]["MaxValue"] * 4  # 3 retries + 1
+    assert worst_ms < timeout_s * 1000 < 29_000
