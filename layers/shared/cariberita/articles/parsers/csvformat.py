@@ -21,10 +21,14 @@ def _text_lines(
             yield "\n"
             continue
         try:
-            yield line.data.decode("utf-8-sig" if line.number == 1 else "utf-8") + "\n"
+            text = line.data.decode("utf-8-sig" if line.number == 1 else "utf-8")
         except UnicodeDecodeError:
             problems[line.number] = "not UTF-8 text"
             yield "\n"
+            continue
+        # Excel's "CSV (Macintosh)" ends lines with a bare CR.
+        for part in text.split("\r"):
+            yield part + "\n"
 
 
 def parse_csv(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecord]:
@@ -33,7 +37,11 @@ def parse_csv(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecord]:
     lines = _text_lines(stream, max_record_bytes, problems)
     header_line = next(lines, "")
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    try:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise UnparseableObject(f"unreadable CSV header: {exc}") from exc
+    header = [h.strip().lower() for h in cells]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise UnparseableObject(

@@ -27,6 +27,9 @@ EXTENSIONS: dict[str, Format] = {
 }
 
 
+SNIFF_BYTES = 1_048_576
+
+
 @dataclass(frozen=True)
 class Limits:
     """Size bounds: per NDJSON line / CSV row, and for formats that must be read whole."""
@@ -53,13 +56,11 @@ def sniff(head: bytes) -> Format:
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):
-        first, _, rest = text.partition(b"\n")
-        # NDJSON when the first line closes an object and the next line starts another one.
-        return (
-            "ndjson"
-            if first.rstrip().endswith(b"}") and rest.lstrip()[:1] in (b"{", b"")
-            else "json"
-        )
+        first, newline, rest = text.partition(b"\n")
+        # NDJSON when the first line closes an object and the next line starts another one; a
+        # single line is a compact document (one article or {"articles": [...]}).
+        closed = first.rstrip().endswith(b"}")
+        return "ndjson" if closed and newline and rest.lstrip()[:1] == b"{" else "json"
     header = text.split(b"\n", 1)[0].lower()
     if b"title" in header and b"body" in header and (b"," in header or b";" in header):
         return "csv"
@@ -94,7 +95,8 @@ def parse_records(
     Raises UnparseableObject (here or while iterating) when the object as a whole is unreadable.
     """
     limits = limits or Limits()
-    fmt = fmt or detect_format(name, stream.peek())
+    # Sniff on up to one whole record, so that a long first NDJSON line is still recognised.
+    fmt = fmt or detect_format(name, stream.peek(min(limits.max_record_bytes, SNIFF_BYTES)))
     if fmt == "ndjson":
         return fmt, parse_ndjson(stream, limits.max_record_bytes)
     if fmt == "csv":

@@ -25,11 +25,13 @@ def parse_ndjson(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecor
             yield RawRecord("line", line.number, error="not UTF-8 text")
             continue
         try:
-            yield RawRecord("line", line.number, data=json.loads(text))
+            record = RawRecord("line", line.number, data=json.loads(text))
         except json.JSONDecodeError as exc:
-            yield RawRecord(
-                "line", line.number, error=f"invalid JSON: {exc.msg} at column {exc.colno}"
-            )
+            reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
+            record = RawRecord("line", line.number, error=reason)
+        except RecursionError:
+            record = RawRecord("line", line.number, error="invalid JSON: nested too deeply")
+        yield record
 
 
 def parse_json_document(stream: ByteStream, max_bytes: int) -> Iterator[RawRecord]:
@@ -47,6 +49,8 @@ def parse_json_document(stream: ByteStream, max_bytes: int) -> Iterator[RawRecor
         raise UnparseableObject(
             f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise UnparseableObject("invalid JSON: nested too deeply") from exc
     if isinstance(document, dict) and "articles" in document:
         items = document["articles"]
         if not isinstance(items, list):
