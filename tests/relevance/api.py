@@ -22,11 +22,11 @@ class Reply:
 
 
 def with_query(event: dict[str, Any], **params: Any) -> dict[str, Any]:
-    """``event`` with these query parameters (lists repeat a parameter; None removes it)."""
+    """``event`` with these query parameters (lists repeat one; None or [] removes it)."""
     event = copy.deepcopy(event)
     multi = dict(event.get("multiValueQueryStringParameters") or {})
     for name, value in params.items():
-        if value is None:
+        if value is None or value == []:
             multi.pop(name, None)
         else:
             multi[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
