@@ -31,7 +31,11 @@ def article_from_record(record: Any) -> Article | Tombstone:
 def describe(exc: ValidationError) -> str:
     """``title: Field required; published_at: unreadable date ...`` (no input values echoed)."""
     problems = []
-    for err in exc.errors(include_url=False, include_input=False):
+    errors = exc.errors(include_url=False, include_input=False)
+    if any(err["loc"][:1] == ("title",) for err in errors):
+        # Without a title no id can be derived; saying so twice would only confuse.
+        errors = [e for e in errors if not (e["loc"][:1] == ("id",) and e["type"] == "missing")]
+    for err in errors:
         where = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "record"
         problems.append(f"{where}: {_message(err)}")
     return "; ".join(problems)

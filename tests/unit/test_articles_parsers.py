@@ -1,0 +1,119 @@
+"""Every upload format parses to the same articles; streams are bounded and gzip is transparent."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+from cariberita.articles import article_from_record, to_document
+from cariberita.articles.parsers import Limits, UnparseableObject, detect_format, open_records
+from cariberita.articles.parsers.textpage import split_author
+
+from tests.conftest import SAMPLES
+
+
+def documents(data: bytes, name: str, limits: Limits | None = None) -> list[dict]:
+    _, _, records = open_records(io.BytesIO(data), name, limits)
+    docs = []
+    for record in records:
+        assert record.error is None, record
+        doc = to_document(article_from_record(record.data), "b/k")
+        doc.pop("ingested_at")
+        docs.append(doc)
+    return docs
+
+
+def test_ndjson_json_and_csv_samples_yield_identical_documents():
+    ndjson = documents((SAMPLES / "batch-berita.ndjson").read_bytes(), "a.ndjson")
+    assert len(ndjson) == 24
+    assert documents((SAMPLES / "batch-berita.json").read_bytes(), "a.json") == ndjson
+    assert documents((SAMPLES / "batch-berita.csv").read_bytes(), "a.csv") == ndjson
+
+
+@pytest.mark.parametrize(
+    "sample", ["batch-berita.ndjson", "batch-berita.csv", "halaman-mentah.txt", "halaman.html"]
+)
+def test_gzip_is_detected_by_content_and_gives_the_same_documents(sample):
+    data = (SAMPLES / sample).read_bytes()
+    assert documents(gzip.compress(data), sample + ".gz") == documents(data, sample)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'{"title": "a"}\n{"title": "b"}\n', "ndjson"),
+        (b'{"title": "a", "body": "b"}', "json"),
+        (b'{\n  "articles": []\n}', "json"),
+        (b"[{}]", "json"),
+        (b"title;body\nA;B\n", "csv"),
+        (b"<!DOCTYPE html><html>", "html"),
+        (b"Home / BERITA\n\nSenin, 19 Februari 2024 - 20:04 WIB\n", "text"),
+    ],
+)
+def test_format_is_sniffed_when_the_extension_says_nothing(head, expected):
+    assert detect_format("uploads/tanpa-ekstensi", head) == expected
+
+
+def test_raw_text_page_sample_is_read_like_the_real_one():
+    (doc,) = documents((SAMPLES / "halaman-mentah.txt").read_bytes(), "halaman-mentah.txt")
+    assert doc["title"].startswith("Pemkot Malang Raih Predikat Pelayanan Publik Terbaik")
+    assert doc["published_at"] == "2024-03-12T15:45:00+07:00"
+    assert doc["category"][:2] == ["BERITA UTAMA", "PEMERINTAHAN"]
+    assert doc["author"] == "nurhayati"
+    assert doc["body"].count("\n\n") == 3
+    assert "Baca Juga" not in doc["body"] and "Polres Batu" not in doc["body"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "author"),
+    [
+        ("Selesai.(jekyridwan)", "Selesai.", "jekyridwan"),
+        ("Selesai. (Budi Santoso/red)", "Selesai.", "Budi Santoso/red"),
+        ("Nilainya naik (63,37)", "Nilainya naik (63,37)", None),
+        ("Kata Wali Kota (Pemkot)", "Kata Wali Kota (Pemkot)", None),
+    ],
+)
+def test_author_in_trailing_parentheses_only_after_a_finished_sentence(paragraph, text, author):
+    assert split_author(paragraph) == (text, author)
+
+
+def test_over_long_ndjson_line_is_rejected_and_its_neighbours_kept():
+    data = b'{"title": "a", "body": "b"}\n' + b"x" * 5_000 + b'\n{"title": "c", "body": "d"}\n'
+    _, _, records = open_records(io.BytesIO(data), "a.ndjson", Limits(max_record_bytes=1_000))
+    got = [(r.position, r.error) for r in records]
+    assert got == [(1, None), (2, "line longer than 1000 bytes"), (3, None)]
+
+
+def test_semicolon_csv_with_bom_and_crlf_is_read():
+    data = "\ufefftitle;body;tags\r\nJudul;Isi berita;a;\r\n".encode()
+    _, _, records = open_records(io.BytesIO(data), "a.csv")
+    (record,) = [r for r in records]
+    assert record.error == "row has more fields than the header"
+    data = "\ufefftitle;body;tags\r\nJudul;Isi berita;a,b\r\n".encode()
+    (doc,) = documents(data, "a.csv")
+    assert doc["tags"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "reason"),
+    [
+        (b"[1, 2", "a.json", "invalid JSON"),
+        (b'{"articles": 5}', "a.json", "articles"),
+        (b"judul,isi\n", "a.csv", "missing: title, body"),
+        (b"\xff\xfe\x00", "a.txt", "not UTF-8"),
+        (gzip.compress(b"{}\n" * 1000)[:-20], "a.ndjson.gz", "gzip"),
+    ],
+)
+def test_unreadable_objects_are_refused_with_a_reason(data, name, reason):
+    with pytest.raises(UnparseableObject, match=reason):
+        _, _, records = open_records(io.BytesIO(data), name)
+        list(records)
+
+
+def test_json_documents_over_the_limit_are_refused_pointing_to_ndjson():
+    data = json.dumps([{"title": "a", "body": "b" * 100}] * 100).encode()
+    with pytest.raises(UnparseableObject, match="NDJSON"):
+        _, _, records = open_records(io.BytesIO(data), "a.json", Limits(max_document_bytes=1_000))
+        list(records)
