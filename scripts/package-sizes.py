@@ -1,15 +1,18 @@
 """Print the unzipped size of every function and layer that `sam build` left in .aws-sam/build.
 
 Output is JSON: {"build_dir": ..., "artifacts": {"<LogicalId>": {"bytes": N, "mib": x,
-"files": N}}, "limits": ...}. Lambda allows 250 MB unzipped for a function plus its layers, so
-the sum of a function and SharedLayer is reported too. Used by the benchmarks as well.
+"files": N, "zipped_bytes": N}}, ...}. ``zipped_bytes`` is what `sam package` would upload
+(deflate, as Lambda's zip). Lambda allows 250 MB unzipped for a function plus its layers, so the
+sum of a function and SharedLayer is reported too. Used by the benchmarks as well.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 UNZIPPED_LIMIT = 250 * 1000 * 1000  # Lambda: function + layers, unzipped (bytes, decimal MB)
@@ -20,11 +23,24 @@ def tree_size(path: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
+def zipped_size(path: Path) -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
+            archive.write(file, file.relative_to(path))
+    return buffer.tell()
+
+
 def sizes(build_dir: Path) -> dict[str, dict[str, float | int]]:
     result: dict[str, dict[str, float | int]] = {}
     for artifact in sorted(p for p in build_dir.iterdir() if p.is_dir()):
         size, count = tree_size(artifact)
-        result[artifact.name] = {"bytes": size, "mib": round(size / 2**20, 2), "files": count}
+        result[artifact.name] = {
+            "bytes": size,
+            "mib": round(size / 2**20, 2),
+            "files": count,
+            "zipped_bytes": zipped_size(artifact),
+        }
     return result
 
 
