@@ -22,6 +22,7 @@ from cariberita.search import params as p
 from cariberita.search import responses, schemas, service
 from cariberita.search.settings import SearchSettings
 from cariberita.search.store import OpenSearchStore, SearchStore
+from pydantic import Field
 
 Text = Annotated[
     str | None, Query(max_length=p.MAX_QUERY_CHARS, description="Free text; empty: latest articles")
@@ -49,8 +50,11 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
     def search(
         q: Text = None,
         category: Annotated[
-            list[str] | None,
-            Query(description="Repeatable; any level of the category path, case-insensitive"),
+            list[Annotated[str, Field(max_length=p.MAX_FILTER_CHARS)]] | None,
+            Query(
+                max_length=p.MAX_CATEGORIES,
+                description="Repeatable; any level of the category path, case-insensitive",
+            ),
         ] = None,
         date_from: Annotated[date | None, Query(description="Inclusive, yyyy-MM-dd in WIB")] = None,
         date_to: Annotated[date | None, Query(description="Inclusive, yyyy-MM-dd in WIB")] = None,

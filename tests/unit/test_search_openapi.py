@@ -84,6 +84,9 @@ def test_search_parameters_and_bounds_match_the_code(doc):
     assert _bounds(query["cursor"]["schema"]) == {"maxLength": p.MAX_CURSOR_CHARS}
     assert _bounds(query["author"]["schema"]) == {"maxLength": p.MAX_FILTER_CHARS}
     assert _bounds(query["sort"]["schema"])["enum"] == ["relevance", "newest", "oldest"]
+    category = query["category"]["schema"]["anyOf"][0]
+    assert category["maxItems"] == p.MAX_CATEGORIES
+    assert category["items"]["maxLength"] == p.MAX_FILTER_CHARS
     assert not any(q["required"] for q in query.values())
 
 
