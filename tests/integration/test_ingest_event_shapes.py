@@ -150,3 +150,26 @@ def test_a_message_that_runs_out_of_time_is_reported_as_failed_for_redelivery(
     assert response == {
         "batchItemFailures": [{"itemIdentifier": "0e5b1d3c-7f1a-4c1e-9d8e-000000000001"}]
     }
+
+
+def test_cli_upload_puts_the_file_where_the_handler_picks_it_up(
+    handler, s3_bucket, lambda_context, os_client, fresh_index_alias, capsys
+):
+    from cariberita.batch_cli import main
+
+    assert main(["upload", str(SAMPLES / "batch-berita.csv"), "--bucket", s3_bucket]) == 0
+    assert f"s3://{s3_bucket}/reports/uploads/batch-berita.csv.json" in capsys.readouterr().err
+
+    handler(event_for("ingest-s3-put.json", s3_bucket, "uploads/batch-berita.csv"), lambda_context)
+
+    assert count(os_client, fresh_index_alias) == SAMPLE_ARTICLES
+
+
+def test_cli_strict_upload_refuses_a_batch_with_rejected_records(s3_bucket, capsys):
+    from cariberita.batch_cli import main
+
+    code = main(["upload", str(SAMPLES / "batch-rusak.ndjson"), "--bucket", s3_bucket, "--strict"])
+
+    assert code == 1
+    assert "not uploaded" in capsys.readouterr().err
+    assert boto3.client("s3").list_objects_v2(Bucket=s3_bucket)["KeyCount"] == 0

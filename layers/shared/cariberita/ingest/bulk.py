@@ -70,11 +70,13 @@ class BulkWriter:
         max_chunk_bytes: int = 5_000_000,
         max_chunk_actions: int = 1_000,
         rng: random.Random | None = None,
+        request_timeout_s: float = 60.0,
     ) -> None:
         self.client = client
         self.deadline = deadline
         self.max_chunk_bytes = max_chunk_bytes
         self.max_chunk_actions = max_chunk_actions
+        self.request_timeout_s = request_timeout_s
         self.retried = 0
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
 
@@ -115,6 +117,7 @@ class BulkWriter:
             raise_on_exception=False,
             max_retries=0,  # we retry 5xx too, and within the Lambda's remaining time
             yield_ok=True,
+            request_timeout=self.request_timeout_s,
         ):
             action, meta = pending.popleft()
             op, item = next(iter(info.items()))

@@ -61,6 +61,7 @@ class IngestService:
                 deadline,
                 max_chunk_bytes=self.settings.bulk_max_bytes,
                 max_chunk_actions=self.settings.bulk_max_actions,
+                request_timeout_s=self.settings.bulk_timeout_s,
             )
             try:
                 report = ingest_stream(

@@ -19,6 +19,9 @@ class IngestSettings(Settings):
     bulk_max_bytes: int = Field(
         default=5_000_000, ge=10_000, le=100_000_000, alias="BULK_MAX_BYTES"
     )
+    # A 5 MB bulk request can take longer than a search; a timeout makes the transport resend it
+    # (harmless, ids are deterministic, but wasted work), so bulk gets its own, longer timeout.
+    bulk_timeout_s: float = Field(default=60.0, gt=0, le=900, alias="BULK_TIMEOUT_S")
     bulk_max_actions: int = Field(default=1_000, ge=1, le=10_000, alias="BULK_MAX_ACTIONS")
     category_map_path: str | None = Field(default=None, alias="CATEGORY_MAP_PATH")
     max_record_bytes: int = Field(default=1_000_000, ge=1_000, alias="MAX_RECORD_BYTES")
