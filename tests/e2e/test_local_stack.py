@@ -191,3 +191,20 @@ def test_cors_preflight_from_an_allowed_origin_is_answered_by_the_function(local
     )
     assert response.status_code < 300
     assert response.headers.get("Access-Control-Allow-Origin") == origin
+
+
+@pytest.mark.corpus
+def test_real_corpus_articles_load_through_the_bucket_and_are_found(local_stack, corpus_path):
+    from tests.conftest import read_corpus
+
+    first = next(read_corpus(corpus_path, limit=1))
+    argv = [str(corpus_path), "--s3-endpoint", local_stack.s3_endpoint]
+    assert load_corpus_main([*argv, "--bucket", local_stack.bucket, "--limit", "300"]) == 0
+
+    deadline = time.monotonic() + 10
+    while True:
+        ids = [r["id"] for r in search(local_stack, q=first["title"], size=10)["results"]]
+        if first["id"] in ids or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert first["id"] in ids
