@@ -18,6 +18,7 @@ from tests.relevance.own_articles import RAW_XSS_DOCUMENT, XSS, XSS_ARTICLE
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
 LONG_ID = "uji-panjang"
+HUGE_ID = "uji-raksasa"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -37,6 +38,10 @@ def search_index(os_client, index_alias, settings) -> Iterator[str]:
     os_client.index(
         index=index_alias, id=RAW_XSS_DOCUMENT["id"], body=RAW_XSS_DOCUMENT, refresh=True
     )
+    # Past the article contract's limit and the index's highlight.max_analyzed_offset.
+    huge = {**long_article, "id": HUGE_ID, "title": "Artikel Raksasa", "category": ["uji"]}
+    huge["body"] = ("Paragraf pengisi tanpa kata kunci. " * 36_000) + "Akhirnya supernova terlihat."
+    os_client.index(index=index_alias, id=HUGE_ID, body=huge, refresh=True)
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env(settings.opensearch_endpoint, index_alias).items():
             mp.setenv(name, value)
@@ -140,6 +145,14 @@ def log_lines() -> Iterator[io.StringIO]:
     logger.addHandler(handler)
     yield buffer
     logger.removeHandler(handler)
+
+
+def test_match_beyond_the_highlight_limit_is_found_with_the_start_as_snippet():
+    reply = search(q="supernova")
+    assert reply.status == 200
+    assert [r["id"] for r in reply.body["results"]] == [HUGE_ID]
+    # Highlighting stops at MAX_ANALYZED_OFFSET characters: the search still answers.
+    assert reply.body["results"][0]["snippet_html"].startswith("Paragraf pengisi")
 
 
 def test_every_search_is_logged_for_analytics(log_lines, capsys):

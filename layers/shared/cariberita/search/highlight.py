@@ -12,6 +12,8 @@ import html
 import re
 from typing import Any
 
+from cariberita.index.mapping import MAX_ANALYZED_OFFSET
+
 PRE, POST = "\ue000", "\ue001"
 _PAIR = re.compile(f"{PRE}([^{PRE}{POST}]*){POST}")
 _STRAY = re.compile(f"[{PRE}{POST}]")
@@ -36,6 +38,9 @@ def request() -> dict[str, Any]:
         "encoder": "default",
         # Stem, exact, fuzzy and synonym matches all highlight in the displayed fields.
         "require_field_match": False,
+        # Our mapping stores offsets, so long bodies are not re-analysed; should a field lack
+        # them, analyse at most this much instead of failing the whole search.
+        "max_analyzer_offset": MAX_ANALYZED_OFFSET,
         # The unstemmed twins catch what only the fuzzy clause matched; see :func:`best`.
         "fields": {
             "title": {"number_of_fragments": 0},
