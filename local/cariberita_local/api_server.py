@@ -45,8 +45,8 @@ def api_resources(template: Path = TEMPLATE, openapi: Path = OPENAPI) -> list[Re
     """
     if template.is_file():
         routes: dict[str, set[str]] = {}
-        for *paths, method in _TEMPLATE_ROUTE.findall(template.read_text(encoding="utf-8")):
-            routes.setdefault("".join(paths), set()).add(method.upper())
+        for *forms, method in _TEMPLATE_ROUTE.findall(template.read_text(encoding="utf-8")):
+            routes.setdefault("".join(forms), set()).add(method.upper())
         if routes:
             return [Resource(p, frozenset(m)) for p, m in routes.items()]
     paths: list[str] = list(DEFAULT_RESOURCES)
@@ -82,7 +82,7 @@ class LocalApi:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> str:
         self._thread = threading.Thread(
