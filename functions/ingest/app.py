@@ -49,8 +49,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             for item in _events(record.body):
                 service.handle(item, deadline)
 
-        return process_partial_response(
-            event=event, record_handler=handle_message, processor=processor, context=context
+        return dict(
+            process_partial_response(
+                event=event, record_handler=handle_message, processor=processor, context=context
+            )
         )
 
     reports = [service.handle(item, deadline) for item in _events(event)]

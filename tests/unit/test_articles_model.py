@@ -108,3 +108,11 @@ def test_tombstone_records_are_recognised():
     assert isinstance(article_from_record({**BASE, "deleted": False}), Article)
     with pytest.raises(InvalidArticle):
         article_from_record({"deleted": True})
+
+
+def test_bundled_category_map_is_the_published_sample():
+    from cariberita.articles.categories import BUNDLED_MAP
+
+    from tests.conftest import SAMPLES
+
+    assert BUNDLED_MAP.read_bytes() == (SAMPLES / "category-map.json").read_bytes()

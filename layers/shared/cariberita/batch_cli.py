@@ -56,7 +56,7 @@ def summary(report: Report) -> str:
 
 def show(path: Path, limit: int = 5) -> str:
     """The first valid articles as they would be indexed (title, date, categories, author)."""
-    lines = []
+    lines: list[str] = []
     with path.open("rb") as handle:
         try:
             _, _, records = open_records(handle, path.name)

@@ -34,7 +34,7 @@ class IngestService:
     def is_report(self, key: str) -> bool:
         return key.lstrip("/").startswith(self.settings.reports_prefix)
 
-    @tracer.capture_method
+    @tracer.capture_method(capture_response=False)  # reports can be large; logs carry them
     def handle(self, event: ObjectEvent, deadline: Deadline) -> Report | None:
         """Process one object event; None when there was nothing to do.
 
