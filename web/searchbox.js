@@ -330,8 +330,9 @@
 
   SearchBox.prototype.renderResult = function (item) {
     var title = el("h3", { className: "cb-title" });
-    var link = el(item.url ? "a" : "span", { href: item.url ? unescapeText(item.url) : null,
-      rel: item.url ? "noopener" : null });
+    var url = unescapeText(item.url);
+    var safe = /^https?:\/\//i.test(url);  // never a javascript: or data: link
+    var link = el(safe ? "a" : "span", { href: safe ? url : null, rel: safe ? "noopener" : null });
     setHighlighted(link, item.title_html, item.title);
     title.appendChild(link);
     var meta = el("p", { className: "cb-meta" });

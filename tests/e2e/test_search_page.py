@@ -180,3 +180,47 @@ def test_page_fits_a_phone_screen_without_sideways_scrolling(page, artifacts):
     search_for(page, "qwzxjvkq")
     expect(page.get_by_role("status")).to_contain_text("Tidak ada berita")
     page.screenshot(path=str(artifacts / "search-empty-phone.png"))
+
+
+def test_dates_are_written_in_indonesian(page):
+    formatted = page.evaluate("CariBeritaSearch.formatDate('2024-02-19T20:04:00+07:00')")
+    assert formatted == "19 Februari 2024"
+
+
+def test_highlight_with_any_other_tag_is_shown_as_text_not_markup(page):
+    """Defence in depth: even an API answer with a stray tag never becomes markup."""
+    evil = {
+        "total": {"value": 1, "exact": True},
+        "took_ms": 1,
+        "page": 1,
+        "size": 5,
+        "results": [
+            {
+                "id": "x",
+                "title": "Judul &lt;b&gt;",
+                "url": "javascript:alert(1)",
+                "category_path": None,
+                "categories": [],
+                "published_at": "2024-02-19T20:04:00+07:00",
+                "author": "&lt;script&gt;",
+                "tags": [],
+                "publisher": None,
+                "title_html": '<mark>Judul</mark> <img src=x onerror="window.__pwned=1">',
+                "snippet_html": "<mark>isi</mark> <script>window.__pwned=2</script>",
+            }
+        ],
+        "facets": {"categories": [], "months": []},
+        "next_cursor": None,
+        "did_you_mean": None,
+    }
+    page.route(
+        "**/search?*",
+        lambda route: route.fulfill(json=evil, headers={"Access-Control-Allow-Origin": "*"}),
+    )
+    page.get_by_role("combobox", name="Cari berita").fill("judul")
+    page.get_by_role("button", name="Cari", exact=True).click()
+    result = page.locator(".cb-result").first
+    expect(result.locator(".cb-title")).to_contain_text('<img src=x onerror="window.__pwned=1">')
+    expect(result.locator(".cb-author")).to_have_text("<script>")
+    assert result.locator("img, script, mark, a").count() == 0
+    assert page.evaluate("window.__pwned") is None
