@@ -1,0 +1,123 @@
+"""Schemathesis against api/openapi.json and the local API running the real search handler.
+
+The local API (local/cariberita_local/api_server.py) is started in-process on a free loopback
+port in front of real OpenSearch with our own sample articles. Every generated request must get
+a non-5xx answer that conforms to the document (status, content type, headers, body schema).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import schemathesis
+from cariberita_local.api_server import LocalApi
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+    unsupported_method,
+)
+
+from tests.relevance.api import env
+from tests.relevance.corpus import load_search_index
+
+OPENAPI = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
+# Hypothesis stops early where an operation has few distinct inputs (/health, /categories).
+EXAMPLES_PER_OPERATION = 330
+
+schema = schemathesis.openapi.from_path(str(OPENAPI))
+# positive_data_acceptance: a schema-valid value can still be refused with the documented 400
+# (a cursor is a signed token, date_to must not precede date_from). unsupported_method expects
+# 405; API Gateway (and so the local API) answers an undeclared method with 403.
+EXCLUDED = [positive_data_acceptance, unsupported_method]
+LOCAL_VERBS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"}
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
+SEEN: Counter[str] = Counter()
+OPERATIONS: set[str] = set()
+_lock = threading.Lock()
+
+
+@pytest.fixture(scope="module")
+def api_url(os_client, index_alias, settings) -> Iterator[str]:
+    load_search_index(os_client, index_alias, None)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env(settings.opensearch_endpoint, index_alias).items():
+            mp.setenv(name, value)
+        mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+        server = LocalApi.for_search_function(containers=2, port=0, web_dir=None)
+        server.start()
+        yield server.url
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as s:
+        yield s
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _record_totals(record) -> Iterator[None]:
+    yield
+    record(
+        "api/schemathesis",
+        injected="Schemathesis-generated requests (valid and invalid by the document) for every "
+        "operation of api/openapi.json, through the local API and the real search handler",
+        requests=sum(SEEN.values()),
+        status_counts=dict(sorted(SEEN.items())),
+        server_errors=sum(v for k, v in SEEN.items() if k.startswith("5")),
+        lost=0,
+    )
+    if len(OPERATIONS) == len(list(schema.get_all_operations())):  # a full run, not a -k subset
+        assert sum(SEEN.values()) >= 1_000
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_generated_requests_get_no_5xx_and_conform_to_the_document(case, api_url, session):
+    if case.method.upper() not in LOCAL_VERBS:  # test_known_bug_other_methods_get_403
+        return
+    excluded = list(EXCLUDED)
+    if any(_digits(case.query, name) for name in ("date_from", "date_to")):
+        excluded.append(negative_data_rejection)  # test_known_bug_numeric_date_is_refused
+    response = case.call_and_validate(
+        base_url=api_url, session=session, timeout=30, excluded_checks=excluded
+    )
+    with _lock:
+        SEEN[str(response.status_code)] += 1
+        OPERATIONS.add(case.operation.label)
+
+
+def _digits(query: dict | None, name: str) -> bool:
+    value = (query or {}).get(name)
+    return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="local/cariberita_local/api_server.py routes POST/PUT/DELETE/PATCH/OPTIONS/HEAD to "
+    "_api (403 for undeclared methods, like API Gateway) but not TRACE or QUERY: 501",
+)
+@pytest.mark.parametrize("method", ["TRACE", "QUERY"])
+def test_known_bug_other_methods_get_api_gateways_403(api_url, session, method):
+    assert session.request(method, f"{api_url}/search", timeout=10).status_code == 403
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the search parameters use pydantic date in lax mode: date_to=0 is read as the Unix "
+    "epoch (1970-01-01) and answered 200, though the document says format: date (yyyy-MM-dd)",
+)
+def test_known_bug_numeric_date_is_refused(api_url, session):
+    reply = session.get(f"{api_url}/search", params={"date_to": "0"}, timeout=10)
+    assert reply.status_code == 400
