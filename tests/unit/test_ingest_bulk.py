@@ -22,8 +22,10 @@ class FakeClient:
         self.transport = FakeTransport()
         self.rounds = list(rounds)
         self.requests: list[list[dict]] = []
+        self.paths: list[str | None] = []
 
     def bulk(self, body: str, *args, **kwargs) -> dict:
+        self.paths.append(kwargs.get("index"))
         lines = [json.loads(line) for line in body.strip().split("\n")]
         actions = [
             line for line in lines if len(line) == 1 and next(iter(line)) in ("index", "delete")
@@ -126,3 +128,9 @@ def test_out_of_time_while_retrying_raises():
     writer = BulkWriter(client, Deadline(clock, margin_ms=59_990))
     with pytest.raises(OutOfTime):
         list(writer.write(actions(1)))
+
+
+def test_requests_go_to_the_index_path_for_least_privilege_policies():
+    client = FakeClient([201])
+    list(BulkWriter(client, Deadline(), index="articles").write(actions(1)))
+    assert client.paths == ["articles"]

@@ -71,12 +71,15 @@ class BulkWriter:
         max_chunk_actions: int = 1_000,
         rng: random.Random | None = None,
         request_timeout_s: float = 60.0,
+        index: str | None = None,
     ) -> None:
         self.client = client
         self.deadline = deadline
         self.max_chunk_bytes = max_chunk_bytes
         self.max_chunk_actions = max_chunk_actions
         self.request_timeout_s = request_timeout_s
+        # POST /<index>/_bulk rather than /_bulk: least-privilege policies grant index paths only.
+        self.index = index
         self.retried = 0
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
 
@@ -118,6 +121,7 @@ class BulkWriter:
             max_retries=0,  # we retry 5xx too, and within the Lambda's remaining time
             yield_ok=True,
             request_timeout=self.request_timeout_s,
+            **({"index": self.index} if self.index else {}),
         ):
             action, meta = pending.popleft()
             op, item = next(iter(info.items()))

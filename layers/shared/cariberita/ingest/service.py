@@ -62,6 +62,7 @@ class IngestService:
                 max_chunk_bytes=self.settings.bulk_max_bytes,
                 max_chunk_actions=self.settings.bulk_max_actions,
                 request_timeout_s=self.settings.bulk_timeout_s,
+                index=self.settings.articles_index,
             )
             try:
                 report = ingest_stream(
