@@ -11,7 +11,7 @@ from tests.conftest import FakeLambdaContext, load_event
 from tests.support.handlers import load_handler_module
 
 ORIGIN = "https://www.cariberita.id"
-SECRET = "uji-rahasia-kursor-0123456789abcdef"
+SECRET = "uji-rahasia-kursor-0123456789abcdef"  # secrets-scan: allow (test-only key)
 
 
 @dataclass

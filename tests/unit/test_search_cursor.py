@@ -10,7 +10,7 @@ from cariberita.errors import InvalidRequest
 from cariberita.search import cursor
 from cariberita.search.params import search_params
 
-SECRET = "geheim-0123456789abcdef"
+SECRET = "geheim-0123456789abcdef"  # secrets-scan: allow (test-only key)
 
 
 def test_round_trip_keeps_position_and_count():
