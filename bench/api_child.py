@@ -6,15 +6,20 @@ generator's threads do not share a GIL with the server.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
     containers = int(sys.argv[1]) if len(sys.argv) > 1 else 16
+    # The handlers' logs and metrics go to /dev/null (Lambda: CloudWatch); stdout is a pipe
+    # nobody drains after the URL line, so it must not receive them.
+    report = sys.stdout
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole process
     from cariberita_local.api_server import LocalApi
 
     api = LocalApi.for_search_function(containers=containers, host="127.0.0.1", port=0)
-    print(api.start(), flush=True)
+    print(api.start(), file=report, flush=True)
     sys.stdin.read()
     api.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ class Context:
             try:
                 action()
             except Exception as exc:
-                print(f"[bench] cleanup failed: {exc}")
+                print(f"[bench] cleanup failed: {exc}", file=sys.stderr)
 
     def drop_index_later(self, alias_or_index: str) -> None:
         """Delete what we created under this name (alias targets too) at the end of the run."""

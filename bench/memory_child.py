@@ -9,6 +9,7 @@ process so its peak resident set is the handler's alone (as in a Lambda containe
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -25,6 +26,8 @@ def _status_mb(field: str) -> float:
 
 def main() -> None:
     bucket, key, size, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    report = sys.stdout
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - handler logs: CloudWatch
     from bench.env import load_handler
     from bench.events import FakeContext, quiet, s3_sqs_event
 
@@ -45,7 +48,8 @@ def main() -> None:
                 "seconds": seconds,
                 "result": str(result)[:300],
             }
-        )
+        ),
+        file=report,
     )
 
 

@@ -43,6 +43,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Context], Section]]] = {
 REPORT_ORDER = ["ingest", "search", "concurrency", "coldstart", "memory", "scale", "packages"]
 
 
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
@@ -66,9 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"[bench] {exc}", file=sys.stderr)
         return 1
-    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "CariBeritaBench")
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # As template.yaml deploys the functions (log level INFO): handlers pay for their logs and
+    # metrics as in Lambda. What they print goes to /dev/null (Lambda: CloudWatch); Powertools
+    # binds sys.stdout when the handler is imported, hence the swap before any import.
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "CariBerita")
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "cariberita")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")  # no X-Ray daemon here
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
     os.environ.setdefault("CURSOR_SECRET", "bench-cursor-secret-not-for-production")
     # Powertools warns on every invocation that publishes no metrics; that is expected here.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -87,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx.on_exit(ctx.s3.stop)
         for key in chosen:
             title, run = BENCHMARKS[key]
-            print(f"[bench] {title} ...", flush=True)
+            say(f"{title} ...")
             began = time.monotonic()
             try:
                 section = run(ctx)
@@ -98,12 +107,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
             section.seconds = time.monotonic() - began
             sections[key] = section
-            print(f"[bench] {title}: {section.status} in {section.seconds:.0f} s", flush=True)
+            say(f"{title}: {section.status} in {section.seconds:.0f} s")
             _write(args.out, meta, facts, sections, started)
     finally:
         ctx.cleanup()
     md, _ = _write(args.out, meta, facts, sections, started)
-    print(f"[bench] wrote {md} in {time.monotonic() - started:.0f} s")
+    say(f"wrote {md} in {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -85,8 +85,18 @@ def run(ctx: Context) -> Section:
             for i in aliased_indices(client, alias)
         ]
     )
+    # Bulk-load settings: no refreshes, async translog with rare flushes, one merge thread so
+    # merging does not starve indexing on two cores. Searches run after an explicit refresh.
     client.indices.put_settings(
-        index=alias, body={"index": {"refresh_interval": "-1", "translog.durability": "async"}}
+        index=alias,
+        body={
+            "index": {
+                "refresh_interval": "-1",
+                "translog.durability": "async",
+                "translog.flush_threshold_size": "1gb",
+                "merge.scheduler.max_thread_count": 1,
+            }
+        },
     )
     handler = load_handler("search")
     if handler is not None:
