@@ -7,7 +7,6 @@ from the validated settings at handler entry) and then reused by later invocatio
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -28,6 +27,7 @@ Text = Annotated[
     str | None, Query(max_length=p.MAX_QUERY_CHARS, description="Free text; empty: latest articles")
 ]
 Filter = Annotated[str | None, Query(max_length=p.MAX_FILTER_CHARS)]
+Day = Annotated[p.IsoDay | None, Query(description="Inclusive, yyyy-MM-dd in WIB")]
 
 
 @lru_cache(maxsize=4)
@@ -56,8 +56,12 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
                 description="Repeatable; any level of the category path, case-insensitive",
             ),
         ] = None,
-        date_from: Annotated[date | None, Query(description="Inclusive, yyyy-MM-dd in WIB")] = None,
-        date_to: Annotated[date | None, Query(description="Inclusive, yyyy-MM-dd in WIB")] = None,
+        date_from: Annotated[
+            p.IsoDay | None, Query(description="Inclusive, yyyy-MM-dd in WIB")
+        ] = None,
+        date_to: Annotated[
+            p.IsoDay | None, Query(description="Inclusive, yyyy-MM-dd in WIB")
+        ] = None,
         author: Filter = None,
         tag: Filter = None,
         sort: Annotated[p.Sort, Query()] = "relevance",

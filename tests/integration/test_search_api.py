@@ -106,6 +106,10 @@ def test_unknown_route_is_404_json():
         ({"sort": "popular"}, "invalid_parameter", "sort"),
         ({"date_from": "2024-13-01"}, "invalid_parameter", "date_from"),
         ({"date_to": "kemarin"}, "invalid_parameter", "date_to"),
+        ({"date_to": "0"}, "invalid_parameter", "date_to"),  # not the Unix epoch
+        ({"date_from": "1700000000"}, "invalid_parameter", "date_from"),
+        ({"date_from": "2024-3-1"}, "invalid_parameter", "date_from"),
+        ({"date_from": "2024-03-01T10:00"}, "invalid_parameter", "date_from"),
         ({"date_from": "2024-03-02", "date_to": "2024-03-01"}, "invalid_parameter", "date_from"),
         ({"q": "a" * 201}, "invalid_parameter", "q"),
         ({"q": " ".join(["kata"] * 33)}, "invalid_parameter", "q"),

@@ -7,7 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator
 
 from cariberita.errors import InvalidRequest
 
@@ -24,6 +26,19 @@ MAX_PAGE = 1_000
 RESULT_WINDOW = 10_000
 MAX_CURSOR_CHARS = 1_000
 MAX_SUGGEST_CHARS = 100
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    # pydantic alone also reads "0" or "1700000000" as Unix times; only yyyy-MM-dd is a day here.
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("must be a date like 2024-03-31")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+"""A calendar day written ``yyyy-MM-dd`` (the type of ``date_from``/``date_to``)."""
 
 _CONTROL = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ue000-\uf8ff]"

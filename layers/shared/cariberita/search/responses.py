@@ -87,7 +87,8 @@ def _validation_field(exc: RequestValidationError) -> tuple[str | None, str]:
         field = loc[-1] if loc else None
         if field and field.isdigit() and len(loc) > 1:
             field = loc[-2]  # an item of a repeated parameter
-        return field, f"{field}: {err.get('msg', 'invalid value')}" if field else "invalid request"
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        return field, f"{field}: {message}" if field else "invalid request"
     return None, "invalid request"
 
 
