@@ -112,8 +112,36 @@ def test_unreadable_objects_are_refused_with_a_reason(data, name, reason):
         list(records)
 
 
-def test_json_documents_over_the_limit_are_refused_pointing_to_ndjson():
-    data = json.dumps([{"title": "a", "body": "b" * 100}] * 100).encode()
+def test_json_objects_over_the_limit_are_refused_pointing_to_ndjson():
+    data = json.dumps({"articles": [{"title": "a", "body": "b" * 100}] * 100}).encode()
     with pytest.raises(UnparseableObject, match="NDJSON"):
         _, _, records = open_records(io.BytesIO(data), "a.json", Limits(max_document_bytes=1_000))
+        list(records)
+
+
+def test_a_json_array_is_streamed_item_by_item_and_an_oversized_item_is_skipped():
+    items = [
+        {"title": "a", "body": "b"},
+        {"title": "x", "body": '\\"]}' * 2_000},
+        {"title": "c", "body": "d"},
+    ]
+    data = json.dumps(items).encode()
+    _, _, records = open_records(io.BytesIO(data), "a.json", Limits(max_record_bytes=1_000))
+    got = [(r.position, r.error or r.data["title"]) for r in records]
+    assert got == [(1, "a"), (2, "item larger than 1000 bytes"), (3, "c")]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'[{"title": "a", "body": "b"}, {"title": ', "item 2"),
+        (b'[{"title": "a", "body": "b"} {"title": "c"}]', "after item 1"),
+        (b'[{"title": "a", "body": "b"}] ekor', "extra data"),
+    ],
+)
+def test_a_broken_json_array_keeps_the_items_before_the_break(data, reason):
+    _, _, records = open_records(io.BytesIO(data), "a.json")
+    first = next(records)
+    assert first.data == {"title": "a", "body": "b"}
+    with pytest.raises(UnparseableObject, match=reason):
         list(records)

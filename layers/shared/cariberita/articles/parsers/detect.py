@@ -102,7 +102,7 @@ def parse_records(
     if fmt == "csv":
         return fmt, parse_csv(stream, limits.max_record_bytes)
     if fmt == "json":
-        return fmt, parse_json_document(stream, limits.max_document_bytes)
+        return fmt, parse_json_document(stream, limits.max_document_bytes, limits.max_record_bytes)
     text = _decode_page(stream.read_all(limits.max_page_bytes))
     if not text.strip():
         raise UnparseableObject("the file is empty")

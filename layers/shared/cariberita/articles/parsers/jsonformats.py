@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 from cariberita.articles.parsers.errors import UnparseableObject
+from cariberita.articles.parsers.jsonarray import stream_json_array
 from cariberita.articles.parsers.records import RawRecord
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
 
@@ -34,12 +35,17 @@ def parse_ndjson(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecor
         yield record
 
 
-def parse_json_document(stream: ByteStream, max_bytes: int) -> Iterator[RawRecord]:
+def parse_json_document(
+    stream: ByteStream, max_bytes: int, max_item_bytes: int = 1_000_000
+) -> Iterator[RawRecord]:
     """A JSON array of articles, an object with an ``articles`` array, or one article object.
 
-    A JSON document cannot be split safely, so it is read whole up to ``max_bytes``; bigger
-    batches belong in NDJSON, which is streamed.
+    A top-level array is streamed item by item (bounded memory). An object cannot be split
+    safely, so it is read whole up to ``max_bytes``; bigger batches belong in an array or NDJSON.
     """
+    if stream.peek(64).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
+        yield from stream_json_array(stream, max_item_bytes)
+        return
     raw = stream.read_all(max_bytes)
     try:
         document = json.loads(raw.decode("utf-8-sig"))

@@ -1,0 +1,135 @@
+"""A top-level JSON array read item by item, so a big ``[...]`` batch is streamed like NDJSON.
+
+``json.JSONDecoder.raw_decode`` parses one item from a text buffer that only ever holds the
+current item plus one chunk; an item that is not complete yet simply waits for more input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+
+from cariberita.articles.parsers.errors import UnparseableObject
+from cariberita.articles.parsers.records import RawRecord
+from cariberita.articles.parsers.stream import ByteStream
+
+_DECODER = json.JSONDecoder()
+_TOO_LARGE = object()
+_WHITESPACE = " \t\r\n"
+
+
+class _Text:
+    """Decoded text of the stream with a cursor; more is read on demand."""
+
+    def __init__(self, stream: ByteStream) -> None:
+        self._chunks = stream.chunks()
+        self._utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+        self.buffer = ""
+        self.pos = 0
+        self.ended = False
+
+    def more(self) -> bool:
+        if self.ended:
+            return False
+        chunk = next(self._chunks, None)
+        try:
+            text = self._utf8.decode(chunk or b"", final=chunk is None)
+        except UnicodeDecodeError as exc:
+            raise UnparseableObject("not UTF-8 text") from exc
+        self.ended = chunk is None
+        # Drop what has been consumed, so the buffer stays one item plus one chunk.
+        self.buffer = self.buffer[self.pos :] + text
+        self.pos = 0
+        return True
+
+    def peek_char(self) -> str:
+        """The next non-whitespace character ("" at the end)."""
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in _WHITESPACE:
+                self.pos += 1
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self.more():
+                return ""
+
+
+def stream_json_array(stream: ByteStream, max_item_bytes: int) -> Iterator[RawRecord]:
+    """Items of a ``[...]`` document, numbered from 1; syntax errors end the object."""
+    text = _Text(stream)
+    if text.peek_char() != "[":
+        raise UnparseableObject("expected a JSON array")
+    text.pos += 1
+    number = 0
+    if text.peek_char() == "]":
+        text.pos += 1
+    else:
+        while True:
+            number += 1
+            start = text.pos
+            value = _item(text, number, max_item_bytes)
+            if value is _TOO_LARGE or text.pos - start > max_item_bytes:
+                yield RawRecord("item", number, error=f"item larger than {max_item_bytes} bytes")
+            else:
+                yield RawRecord("item", number, data=value)
+            separator = text.peek_char()
+            text.pos += 1
+            if separator == "]":
+                break
+            if separator != ",":
+                raise UnparseableObject(f"invalid JSON after item {number}: expected ',' or ']'")
+    if text.peek_char():
+        raise UnparseableObject(f"invalid JSON: extra data after the array's {number} items")
+
+
+def _item(text: _Text, number: int, max_item_bytes: int) -> object:
+    """The next value; ``text.pos`` moves past it (sizes are counted in characters)."""
+    text.peek_char()
+    while True:
+        try:
+            value, end = _DECODER.raw_decode(text.buffer, text.pos)
+        except json.JSONDecodeError as exc:
+            value, end, error = None, -1, exc
+        except RecursionError as exc:
+            raise UnparseableObject(f"invalid JSON: item {number} is nested too deeply") from exc
+        # A value that reaches the end of the buffer may continue (e.g. a number): read on.
+        if end != -1 and (end < len(text.buffer) or text.ended):
+            text.pos = end
+            return value
+        if len(text.buffer) - text.pos > max_item_bytes:
+            _skip_value(text, number)
+            return _TOO_LARGE
+        if not text.more():
+            reason = error.msg if end == -1 else "unexpected end"
+            raise UnparseableObject(f"invalid JSON in item {number}: {reason}")
+
+
+def _skip_value(text: _Text, number: int) -> None:
+    """Move past an over-long object, array or string without holding it (brackets, quotes)."""
+    depth, in_string, escaped = 0, False, False
+    while True:
+        buffer = text.buffer
+        for index in range(text.pos, len(buffer)):
+            char = buffer[index]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+                    if depth == 0:
+                        text.pos = index + 1
+                        return
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    text.pos = index + 1
+                    return
+        text.pos = len(buffer)  # consumed: the next read drops it
+        if not text.more():
+            raise UnparseableObject(f"invalid JSON in item {number}: unexpected end")
