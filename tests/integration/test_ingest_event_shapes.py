@@ -173,3 +173,17 @@ def test_cli_strict_upload_refuses_a_batch_with_rejected_records(s3_bucket, caps
     assert code == 1
     assert "not uploaded" in capsys.readouterr().err
     assert boto3.client("s3").list_objects_v2(Bucket=s3_bucket)["KeyCount"] == 0
+
+
+def test_one_failing_message_is_reported_alone_and_the_others_are_acknowledged(
+    handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
+):
+    upload(UPLOAD, SAMPLES / "batch-berita.ndjson")
+    good = event_for("ingest-sqs-s3-put.json", s3_bucket)["Records"][0]
+    bad = event_for("ingest-sqs-s3-put.json", "bucket-that-does-not-exist")["Records"][0]
+    bad = {**bad, "messageId": "bad-message"}
+
+    response = handler({"Records": [bad, good]}, lambda_context)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "bad-message"}]}
+    assert count(os_client, fresh_index_alias) == SAMPLE_ARTICLES
