@@ -57,3 +57,32 @@ def record() -> Iterator[Callable[..., None]]:
     existing = json.loads(ARTIFACT.read_text()) if ARTIFACT.is_file() else {}
     existing.update(rows)
     ARTIFACT.write_text(json.dumps(existing, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+@pytest.fixture(scope="module")
+def search_stack(os_client, index_alias, settings, s3_endpoint) -> Iterator[dict[str, Any]]:
+    """Articles ingested by the real ingest handler, served by the local API (real handler).
+
+    Yields ``{"url", "alias", "bucket", "delivery"}``; the module's own index and bucket.
+    """
+    import boto3
+    from cariberita_local.api_server import LocalApi
+    from harness import Delivery
+    from support.handlers import load_handler_module
+
+    from tests.conftest import unique_name
+    from tests.relevance.api import env
+
+    bucket = unique_name("rel")
+    boto3.client("s3").create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env(settings.opensearch_endpoint, index_alias).items():
+            mp.setenv(name, value)
+        mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+        server = LocalApi.for_search_function(containers=4, port=0, web_dir=None)
+        server.start()
+        delivery = Delivery(load_handler_module("ingest").lambda_handler, bucket)
+        yield {"url": server.url, "alias": index_alias, "bucket": bucket, "delivery": delivery}
+        server.stop()

@@ -86,7 +86,7 @@ class Sent:
 
     def add(self, key: str, articles: list[dict[str, Any]], bad: int) -> None:
         for a in articles:
-            version = int(a["updated_at"][8:10])
+            version = int(a["updated_at"][8:10]) if "updated_at" in a else 0
             if a["id"] not in self.newest or self.newest[a["id"]][0] < version:
                 self.newest[a["id"]] = (version, a["title"])
         self.bad[key] = self.bad.get(key, 0) + bad
