@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import re
 from collections import Counter
 
@@ -27,8 +28,12 @@ BASE = settings(
 _keys = itertools.count()
 
 
+# `make reliability-full` (RELIABILITY_FULL=1) runs five times the examples.
+SCALE = 5 if os.environ.get("RELIABILITY_FULL") == "1" else 1
+
+
 def fuzz(examples: int) -> settings:
-    return settings(BASE, max_examples=examples)
+    return settings(BASE, max_examples=examples * SCALE)
 
 
 MAX_LINE = 1_000_000  # the handler's default record limit
