@@ -55,6 +55,8 @@ def render(meta: dict[str, Any], machine: dict[str, Any], sections: Sequence[Sec
         "in the same run, on the same local node, with the same documents. Raw figures: "
         "[benchmarks.json](benchmarks.json)."
     )
+    if meta.get("merged"):
+        out += ["", f"> Partly re-run: {meta['merged']}; the other sections keep their figures."]
     if meta.get("profile") == "quick":
         out += [
             "",

@@ -70,3 +70,13 @@ class Section:
 
 def skipped(key: str, title: str, reason: str, targets: list[Target] | None = None) -> Section:
     return Section(key, title, status="skipped", reason=reason, targets=targets or [])
+
+
+def section_from_dict(data: dict[str, Any]) -> Section:
+    """A section back from benchmarks.json (to keep it when another benchmark is re-run)."""
+    fields = dict(data)
+    fields["tables"] = [Table(**t) for t in data.get("tables", [])]
+    fields["targets"] = [
+        Target(t["name"], t["goal"], t["measured"], t["met"]) for t in data.get("targets", [])
+    ]
+    return Section(**fields)

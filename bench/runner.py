@@ -6,6 +6,7 @@ The report is rewritten after every benchmark, so an interrupted run still leave
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -27,7 +28,7 @@ from bench.env import (
     read_corpus,
 )
 from bench.profile import PROFILES
-from bench.results import Section
+from bench.results import Section, section_from_dict
 
 BENCHMARKS: dict[str, tuple[str, Callable[[Context], Section]]] = {
     "coldstart": ("4. Cold start", coldstart.run),
@@ -52,6 +53,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
     parser.add_argument("--only", default="", help="comma-separated: " + ",".join(BENCHMARKS))
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other benchmarks of the existing benchmarks.json (re-run some only)",
+    )
     return parser.parse_args(argv)
 
 
@@ -90,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "benchmarks": chosen,
     }
-    sections: dict[str, Section] = {}
+    sections: dict[str, Section] = _previous(args.out) if args.merge else {}
+    if args.merge and sections:
+        meta["merged"] = f"re-ran {', '.join(chosen)} into an earlier run's report"
     try:
         ctx.s3 = MotoS3()
         ctx.on_exit(ctx.s3.stop)
@@ -114,6 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     md, _ = _write(args.out, meta, facts, sections, started)
     say(f"wrote {md} in {time.monotonic() - started:.0f} s")
     return 0
+
+
+def _previous(out: Path) -> dict[str, Section]:
+    path = out / "benchmarks.json"
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {s["key"]: section_from_dict(s) for s in data.get("sections", [])}
 
 
 def _write(

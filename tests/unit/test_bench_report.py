@@ -87,3 +87,17 @@ def test_write_produces_markdown_and_json_with_the_raw_figures(tmp_path):
     assert data["machine"] == {"python": "3.11"}
     assert data["sections"][0]["targets"][0]["verdict"] == "NOT met"
     assert data["sections"][1]["status"] == "skipped"
+
+
+def test_a_section_survives_the_json_round_trip_for_partial_re_runs(tmp_path):
+    from bench.results import section_from_dict
+
+    _, js = report.write(tmp_path, {"profile": "full"}, {}, _sections())
+    data = json.loads(js.read_text(encoding="utf-8"))
+    back = [section_from_dict(s) for s in data["sections"]]
+    assert back == _sections()
+
+
+def test_a_partly_re_run_report_says_so():
+    text = report.render({"profile": "full", "merged": "re-ran coldstart"}, {}, [])
+    assert "Partly re-run: re-ran coldstart" in text
