@@ -3,16 +3,15 @@ and request count, on loopback; requests per second, p50/p99 and errors."""
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import os
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from bench import plots
 from bench.context import Context
@@ -49,8 +48,14 @@ def _start_api(ctx: Context, containers: int) -> tuple[subprocess.Popen[str], st
 
 
 def load(url: str, clients: int, seconds: float, max_requests: int) -> dict[str, Any]:
-    """``clients`` threads sending the query mix round-robin until time or count runs out."""
-    paths = [f"{url}/search?{urlencode(q, doseq=True)}" for _, q in QUERY_MIX]
+    """``clients`` threads sending the query mix round-robin until time or count runs out.
+
+    Each client keeps its connection open (HTTP/1.1 keep-alive), as a browser does, and opens
+    a new one only after an error.
+    """
+    parsed = urlsplit(url)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
+    paths = [f"/search?{urlencode(q, doseq=True)}" for _, q in QUERY_MIX]
     counter = itertools.count()
     lock = threading.Lock()
     results: list[tuple[float, float, bool]] = []  # (finished at, ms, ok)
@@ -60,20 +65,28 @@ def load(url: str, clients: int, seconds: float, max_requests: int) -> dict[str,
 
     def client(offset: int) -> None:
         local: list[tuple[float, float, bool]] = []
+        conn = http.client.HTTPConnection(host, port, timeout=30)
         for i in itertools.count(offset):
             if time.perf_counter() >= deadline or next(counter) >= max_requests:
                 break
             began = time.perf_counter()
             ok = False
             try:
-                with urllib.request.urlopen(paths[i % len(paths)], timeout=30) as response:  # noqa: S310
-                    response.read()
-                    ok = response.status == 200
-            except (urllib.error.URLError, OSError) as exc:
+                conn.request("GET", paths[i % len(paths)])
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if not ok:
+                    with lock:
+                        errors.append(f"HTTP {response.status}")
+            except (http.client.HTTPException, OSError) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=30)
                 with lock:
-                    errors.append(str(exc)[:200])
+                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
             done = time.perf_counter()
             local.append((done - start, (done - began) * 1000, ok))
+        conn.close()
         with lock:
             results.extend(local)
 
@@ -149,8 +162,8 @@ def run(ctx: Context) -> Section:
     )
     section.notes.append(
         f"Local API (cariberita_local.api_server) in its own process with "
-        f"{max(levels)} handler copies; load from threads of the bench process; "
-        "client, server and OpenSearch share the machine's cores."
+        f"{max(levels)} handler copies; load from threads of the bench process, one "
+        "keep-alive connection each; client, server and OpenSearch share the machine's cores."
     )
     xs = [r["clients"] for r in runs]
     plot = plots.line_plot(
