@@ -42,8 +42,8 @@ clean:
 .PHONY: audit lock reliability reliability-full reliability-report
 
 audit: setup
-	@$(PY) scripts/audit_dependencies.py --lock requirements.lock
-	@$(PY) scripts/scan_secrets.py --history
+	@$(PY) scripts/audit_dependencies.py --lock requirements.lock --record test-artifacts/reliability.json
+	@$(PY) scripts/scan_secrets.py --history --record test-artifacts/reliability.json
 
 lock: setup
 	@{ echo "# Locked runtime + dev dependencies of .venv (pip freeze --exclude-editable), audited by"; \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pip-audit over requirements.lock (runtime + dev), failing on any known vulnerability.
 
-    scripts/audit_dependencies.py [--lock requirements.lock] [--strict]
+    scripts/audit_dependencies.py [--lock requirements.lock] [--strict] [--record FILE]
 
 pip-audit asks PyPI's advisory data per pinned release (``/pypi/<name>/<version>/json``).
 Behind a registry mirror that serves only project pages, that lookup is 404 and pip-audit
@@ -56,12 +56,24 @@ def project_page_vulns(name: str, version: str) -> list[str] | None:
     return [v["id"] for v in page.get("vulnerabilities", []) if not v.get("withdrawn")]
 
 
+def record(artifact: Path, scenario: str, **figures: object) -> None:
+    """Merge one row into the reliability artifact (docs/reliability.md is made from it)."""
+    import datetime as dt
+
+    rows = json.loads(artifact.read_text()) if artifact.is_file() else {}
+    figures["recorded_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    rows[scenario] = figures
+    artifact.parent.mkdir(parents=True, exist_ok=True)
+    artifact.write_text(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lock", type=Path, default=ROOT / "requirements.lock")
     parser.add_argument(
         "--strict", action="store_true", default=os.environ.get("AUDIT_STRICT") == "1"
     )
+    parser.add_argument("--record", type=Path, help="merge the figures into this JSON artifact")
     args = parser.parse_args(argv)
     locked = pins(args.lock)
     vulnerable: dict[str, list[str]] = {}
@@ -88,6 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     if unaudited:
         print(f"NOT AUDITED ({len(unaudited)}, not the latest release and no per-release data):")
         print("  " + " ".join(sorted(unaudited)))
+    if args.record:
+        record(
+            args.record,
+            "supply/pip-audit",
+            injected=f"pip-audit of {args.lock.name} (runtime + dev, {len(locked)} pins)",
+            pins=len(locked),
+            audited_by_pip_audit=by_pip_audit,
+            audited_from_project_pages=by_fallback,
+            not_audited=len(unaudited),
+            vulnerable=len(vulnerable),
+            lost=0,
+        )
     if vulnerable:
         return 1
     if unaudited and args.strict:

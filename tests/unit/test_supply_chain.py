@@ -84,3 +84,10 @@ def test_lock_pins_every_declared_dependency_at_the_declared_version():
         if lock.get(re.sub(r"[-_.]+", "-", name).lower()) != version:
             stale.append(requirement)
     assert stale == [], "requirements.lock is stale: run `make lock` and commit it"
+
+
+def test_history_baseline_lists_hashes_with_a_reason():
+    for line in scan.BASELINE.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, _, reason = line.partition("#")
+            assert re.fullmatch(r"[0-9a-f]{64}", digest.strip()) and reason.strip()
