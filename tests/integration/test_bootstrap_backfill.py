@@ -42,12 +42,12 @@ def test_every_upload_is_queued_once_and_reports_are_skipped(s3_bucket, queue_ur
     from cariberita.ingest.events import object_events
 
     s3 = boto3.client("s3")
-    keys = [f"incoming/berita {n}+ekonomi.json" for n in range(12)] + ["incoming/lama/a.csv"]
-    for key in [*keys, "reports/incoming/a.csv.json", "lain/x.json"]:
+    keys = [f"uploads/berita {n}+ekonomi.json" for n in range(12)] + ["uploads/lama/a.csv"]
+    for key in [*keys, "reports/uploads/a.csv.json", "lain/x.json"]:
         s3.put_object(Bucket=s3_bucket, Key=key, Body=b"{}")
 
     backfill = load_backfill()
-    code = backfill.main(["--bucket", s3_bucket, "--queue-url", queue_url, "--prefix", "incoming/"])
+    code = backfill.main(["--bucket", s3_bucket, "--queue-url", queue_url, "--prefix", "uploads/"])
 
     summary = json.loads(capsys.readouterr().out)
     assert code == 0
