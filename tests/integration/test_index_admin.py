@@ -44,3 +44,12 @@ def test_reindex_moves_documents_and_swaps_alias(os_client, fresh_index_alias):
 
 def test_status_of_missing_alias(os_client):
     assert manager.status(os_client, "t-does-not-exist").health == "missing"
+
+
+def test_replica_count_follows_the_deploy_setting(os_client, fresh_index_alias):
+    # A single local node leaves the replica unassigned (yellow); the setting is what matters.
+    assert manager.ensure_index(os_client, fresh_index_alias, replicas=1) == "updated"
+    index = f"{fresh_index_alias}-v1"
+    stored = os_client.indices.get_settings(index=index)[index]["settings"]["index"]
+    assert stored["number_of_replicas"] == "1"
+    assert manager.ensure_index(os_client, fresh_index_alias, replicas=1) == "unchanged"

@@ -52,16 +52,19 @@ def aliased_indices(client: OpenSearch, alias: str) -> tuple[str, ...]:
         return ()
 
 
-def ensure_index(client: OpenSearch, alias: str, replicas: int = 0, shards: int = 1) -> str:
+def ensure_index(
+    client: OpenSearch, alias: str, replicas: int | None = None, shards: int = 1
+) -> str:
     """Make ``alias`` point at an index with the current definition; return what was done.
 
     Returns ``created``, ``updated`` (word lists or new fields applied in place) or
     ``unchanged``. Safe to run on every deploy and from several processes at once.
+    ``replicas=None`` creates without replicas and leaves an existing index's count alone.
     """
     current = aliased_indices(client, alias)
     if not current:
         name = concrete_name(alias)
-        body = index_body(shards=shards, replicas=replicas)
+        body = index_body(shards=shards, replicas=replicas or 0)
         body["aliases"] = {alias: {"is_write_index": True}}
         if client.indices.exists(index=name):
             client.indices.put_alias(index=name, name=alias, body={"is_write_index": True})
@@ -77,8 +80,8 @@ def ensure_index(client: OpenSearch, alias: str, replicas: int = 0, shards: int 
     return _update_in_place(client, current[-1], replicas)
 
 
-def _update_in_place(client: OpenSearch, name: str, replicas: int) -> str:
-    wanted = index_body(replicas=replicas)
+def _update_in_place(client: OpenSearch, name: str, replicas: int | None) -> str:
+    wanted = index_body()
     changed = False
     stored = client.indices.get_settings(index=name)[name]["settings"]["index"]
     if _normalise(stored.get("analysis", {})) != _normalise(wanted["settings"]["analysis"]):
@@ -89,6 +92,10 @@ def _update_in_place(client: OpenSearch, name: str, replicas: int) -> str:
         finally:
             client.indices.open(index=name)
             client.cluster.health(index=name, wait_for_status="yellow")
+        changed = True
+    if replicas is not None and str(stored.get("number_of_replicas")) != str(replicas):
+        # Replicas are a dynamic setting: a deploy that changes IndexReplicas applies it live.
+        client.indices.put_settings(index=name, body={"index": {"number_of_replicas": replicas}})
         changed = True
     mapping = client.indices.get_mapping(index=name)[name]["mappings"]
     missing = {
