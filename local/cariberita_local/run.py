@@ -22,6 +22,7 @@ import urllib.request
 import warnings
 from types import FrameType
 
+from cariberita_local.s3_local import PortInUse
 from cariberita_local.stack import LocalStack, StackConfig
 
 log = logging.getLogger("cariberita_local")
@@ -100,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 0
+    except (PortInUse, FileNotFoundError, TimeoutError) as exc:  # expected: the message says it all
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         log.exception("the local stack failed")
         print(f"error: {exc}", file=sys.stderr)

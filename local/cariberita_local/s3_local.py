@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -41,6 +42,10 @@ def aws_environment(endpoint: str) -> dict[str, str]:
     }
 
 
+class PortInUse(RuntimeError):
+    """A port the local stack was asked to listen on is taken."""
+
+
 class LocalS3:
     """The moto server, the bucket with its notification queue, and the ingest poller."""
 
@@ -56,6 +61,7 @@ class LocalS3:
         self.visibility_timeout_s = visibility_timeout_s
         self._invoke = invoke_ingest
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        self._address = (host, port)
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
         self._done: set[str] = set()
@@ -66,6 +72,18 @@ class LocalS3:
 
     def start(self) -> str:
         """Start the server, create bucket + queues + notifications; return the endpoint."""
+        # moto's server thread dies silently on a busy port and start() then waits forever.
+        host, port = self._address
+        if port:
+            with socket.socket() as probe:
+                # Like the server's own socket: a port left in TIME_WAIT counts as free.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind((host, port))
+                except OSError as exc:
+                    raise PortInUse(
+                        f"S3 port {port} is in use (another `make run`?): use --s3-port"
+                    ) from exc
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cariberita_local.api_server import LocalApi
 from cariberita_local.lambda_runtime import ROOT, HandlerPool
-from cariberita_local.s3_local import LocalS3
+from cariberita_local.s3_local import LocalS3, PortInUse
 
 log = logging.getLogger("cariberita_local.stack")
 
@@ -56,11 +56,16 @@ class LocalStack:
         ingest = HandlerPool.of_function("ingest", size=1, timeout_s=900.0)
         self.s3 = LocalS3(ingest.invoke, self.config.bucket, self.config.host, self.config.s3_port)
         self.s3.start()
-        self.api = LocalApi.for_search_function(
-            containers=self.config.search_containers,
-            host=self.config.host,
-            port=self.config.api_port,
-        )
+        try:
+            self.api = LocalApi.for_search_function(
+                containers=self.config.search_containers,
+                host=self.config.host,
+                port=self.config.api_port,
+            )
+        except OSError as exc:
+            raise PortInUse(
+                f"API port {self.config.api_port} is in use (another `make run`?): use --api-port"
+            ) from exc
         self.api.start()
 
     def stop(self) -> None:

@@ -80,3 +80,16 @@ def test_message_reported_as_failed_is_redelivered_until_it_succeeds(local_s3):
     deliveries = [r for e in stand_in.events for r in e["Records"] if "gagal-sekali" in r["body"]]
     assert len(deliveries) == 2
     assert int(deliveries[-1]["attributes"]["ApproximateReceiveCount"]) == 2
+
+
+def test_busy_port_is_refused_with_a_clear_error_instead_of_hanging():
+    import socket
+
+    from cariberita_local.s3_local import PortInUse
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PortInUse, match=f"S3 port {port} is in use"):
+            LocalS3(StandIn(), port=port).start()
