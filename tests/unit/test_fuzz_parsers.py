@@ -8,7 +8,6 @@ data or an error; bad records are reported by position and good records come thr
 from __future__ import annotations
 
 import contextlib
-import csv
 import gzip
 import io
 import json
@@ -20,7 +19,7 @@ import pytest
 from cariberita.articles.parsers import Limits, UnparseableObject, open_records
 from cariberita.articles.records import article_from_record
 from cariberita.errors import InvalidArticle
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.article_strategies import csv_batch, ndjson_batch
 
@@ -38,12 +37,7 @@ def fuzz(examples: int) -> settings:
     return settings(BASE, max_examples=examples)
 
 
-# Crashes found by this campaign and pinned by the test_known_bug_* tests below; while they are
-# open the property tests skip those inputs, so that each bug fails in one place, not randomly.
-KNOWN_CRASHES = (csv.Error, RecursionError)
-
-
-def read_all(data: bytes, name: str, skip_known: bool = True) -> list:
+def read_all(data: bytes, name: str) -> list:
     """Every record of the object, or the UnparseableObject that refused it (returned)."""
     try:
         _, _, records = open_records(io.BytesIO(data), name, LIMITS)
@@ -51,10 +45,6 @@ def read_all(data: bytes, name: str, skip_known: bool = True) -> list:
     except UnparseableObject as exc:
         assert str(exc)
         return [exc]
-    except KNOWN_CRASHES:
-        if not skip_known:
-            raise
-        reject()
 
 
 def outcome(data: bytes, name: str) -> tuple[dict[int, str], set[int]]:
@@ -138,10 +128,10 @@ def test_truncated_gzip_is_refused_after_a_prefix_of_good_records(batch, cut):
 @given(
     items=st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=5), st.booleans())),
     wrap=st.booleans(),
+    indent=st.sampled_from((None, 1)),
 )
-def test_json_document_of_non_articles_rejects_each_item(items, wrap):
-    # Pretty-printed: a one-line {"articles": [...]} is test_known_bug_compact_articles_document.
-    data = json.dumps({"articles": items} if wrap else items, indent=1).encode()
+def test_json_document_of_non_articles_rejects_each_item(items, wrap, indent):
+    data = json.dumps({"articles": items} if wrap else items, indent=indent).encode()
     accepted, rejected = outcome(data, "batch.json")
     assert accepted == {}
     assert rejected == set(range(1, len(items) + 1))
@@ -156,44 +146,25 @@ def test_empty_file_is_refused_or_yields_nothing(name):
 GOOD = {"id": "ok-1", "title": "Banjir rob", "body": "Air laut naik."}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="json.loads raises RecursionError past ~1,000 levels; parse_ndjson catches only "
-    "JSONDecodeError, so the whole object fails and the good line after it is lost",
-)
-def test_known_bug_deeply_nested_ndjson_line_is_a_bad_record_not_a_crash():
+def test_regression_deeply_nested_ndjson_line_is_a_bad_record_not_a_crash():
     data = ("[" * 4_000 + "\n" + json.dumps(GOOD) + "\n").encode()  # under the line limit
-    records = read_all(data, "b.ndjson", skip_known=False)
+    records = read_all(data, "b.ndjson")
     assert [(r.position, r.error is None) for r in records] == [(1, False), (2, True)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_json_document lets RecursionError escape instead of UnparseableObject",
-)
-def test_known_bug_deeply_nested_json_document_is_refused_cleanly():
-    refused = read_all(("[" * 100_000 + "]" * 100_000).encode(), "b.json", skip_known=False)
+def test_regression_deeply_nested_json_document_is_refused_cleanly():
+    refused = read_all(("[" * 100_000 + "]" * 100_000).encode(), "b.json")
     assert isinstance(refused[0], UnparseableObject)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_csv reads the header with csv.reader outside its try: a bare CR raises "
-    "_csv.Error",
-)
-def test_known_bug_csv_with_carriage_return_line_ends_is_read_or_refused_cleanly():
+def test_regression_csv_with_carriage_return_line_ends_is_read_or_refused_cleanly():
     # Excel's "CSV (Macintosh)" ends lines with a bare CR.
     data = b"id,title,body\rok-1,Banjir rob,Air laut naik.\r"
-    records = read_all(data, "batch.csv", skip_known=False)
+    records = read_all(data, "batch.csv")
     assert isinstance(records[0], UnparseableObject) or [r.data["id"] for r in records] == ["ok-1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='sniff() calls a one-line {"articles": [...]} NDJSON; its one record is then '
-    "rejected, so every article in it is lost",
-)
-def test_known_bug_compact_articles_document_named_json_is_read_as_a_document():
+def test_regression_compact_articles_document_named_json_is_read_as_a_document():
     data = json.dumps({"articles": [GOOD, {**GOOD, "id": "ok-2"}]}).encode()  # one line
     accepted, rejected = outcome(data, "batch.json")
     assert (accepted, rejected) == ({1: "ok-1", 2: "ok-2"}, set())
