@@ -5,7 +5,8 @@
  *   <div data-cariberita-search data-api-url="https://api.example.com/Prod/"></div>
  *   <script src="https://cdn.example.com/searchbox.js" defer></script>
  * Optional data attributes: data-page-size (default 10), data-css="none" (do not load the
- * bundled stylesheet, which is otherwise loaded from next to this script).
+ * bundled stylesheet, which is otherwise loaded from next to this script), data-url-state="true"
+ * (keep the query and filters in the page URL, so a search can be shared or reloaded).
  * Or from code: CariBeritaSearch.mount(element, {apiUrl: "...", pageSize: 10}).
  *
  * Safety: the API HTML-escapes every string. Plain fields are decoded and set as textContent;
@@ -95,9 +96,38 @@
     this.suggestions = [];
     this.active = -1;
     this.labels = {};
+    this.urlState = !!options.urlState;
     this.build();
+    if (this.urlState) this.readUrl();
     this.search();
   }
+
+  /** Opt-in (data-url-state): start from the page URL's ?q=&category=…, so links can be shared. */
+  SearchBox.prototype.readUrl = function () {
+    var p = new URLSearchParams(window.location.search), s = this.state;
+    var iso = /^\d{4}-\d{2}-\d{2}$/;
+    s.q = (p.get("q") || "").slice(0, 200);
+    s.categories = p.getAll("category").slice(0, 10);
+    s.dateFrom = iso.test(p.get("date_from") || "") ? p.get("date_from") : "";
+    s.dateTo = iso.test(p.get("date_to") || "") ? p.get("date_to") : "";
+    s.sort = ["relevance", "newest", "oldest"].indexOf(p.get("sort")) >= 0 ? p.get("sort") : "relevance";
+    s.page = Math.max(1, parseInt(p.get("page"), 10) || 1);
+    this.input.value = s.q;
+    this.sort.value = s.sort;
+    this.dateFrom.value = s.dateFrom;
+    this.dateTo.value = s.dateTo;
+  };
+
+  SearchBox.prototype.writeUrl = function () {
+    var s = this.state, url = new URL(window.location.href);
+    ["q", "category", "date_from", "date_to", "sort", "page"].forEach(function (k) { url.searchParams.delete(k); });
+    var values = { q: s.q, category: s.categories, date_from: s.dateFrom, date_to: s.dateTo,
+      sort: s.sort === "relevance" ? "" : s.sort, page: s.page > 1 && !s.cursor ? s.page : "" };
+    Object.keys(values).forEach(function (k) {
+      [].concat(values[k]).forEach(function (v) { if (v) url.searchParams.append(k, v); });
+    });
+    if (url.href !== window.location.href) window.history.replaceState(null, "", url.href);
+  };
 
   SearchBox.prototype.url = function (path, params) {
     var url = new URL(path, this.apiBase);
@@ -264,6 +294,7 @@
     this.root.setAttribute("aria-busy", "true");
     this.root.classList.add("cb-loading");
     this.setStatus("Memuat hasil…");
+    if (this.urlState) this.writeUrl();
     var params = { q: s.q, category: s.categories, date_from: s.dateFrom, date_to: s.dateTo,
       sort: s.sort, size: this.pageSize };
     if (s.cursor) params.cursor = s.cursor; else params.page = s.page;
@@ -425,7 +456,8 @@
     if (element.__cariberita) return element.__cariberita;
     var box = new SearchBox(element, {
       apiUrl: options.apiUrl !== undefined ? options.apiUrl : element.getAttribute("data-api-url"),
-      pageSize: options.pageSize || element.getAttribute("data-page-size")
+      pageSize: options.pageSize || element.getAttribute("data-page-size"),
+      urlState: options.urlState || element.getAttribute("data-url-state") === "true"
     });
     element.__cariberita = box;
     return box;

@@ -224,3 +224,13 @@ def test_highlight_with_any_other_tag_is_shown_as_text_not_markup(page):
     expect(result.locator(".cb-author")).to_have_text("<script>")
     assert result.locator("img, script, mark, a").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def test_search_state_lives_in_the_url_so_a_link_can_be_shared(page, local_stack):
+    page.goto(f"{local_stack.api_url}/?q=pelayanan&sort=newest")
+    expect(page.get_by_role("combobox", name="Cari berita")).to_have_value("pelayanan")
+    expect(page.get_by_label("Urutkan")).to_have_value("newest")
+    expect(page.locator(".cb-result mark").first).to_be_visible()
+    page.locator(".cb-facet").first.click()
+    expect(page.locator('.cb-facet[aria-pressed="true"]')).to_have_count(1)
+    assert "category=" in page.url and "q=pelayanan" in page.url
