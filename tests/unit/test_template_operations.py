@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.sam_template import load_template, resources_of_type, transformed
+from tests.support.sam_template import ROOT, load_template, resources_of_type, transformed
 
 FUNCTIONS = ("IngestFunction", "SearchFunction", "BootstrapFunction")
 POWERTOOLS_VARS = {
@@ -132,9 +132,11 @@ def test_settings_and_environment_agree():
 
 def test_api_serves_every_route_traced_throttled_and_logged(cfn):
     paths = cfn["Resources"]["SearchApi"]["Properties"]["Body"]["paths"]
-    for route in ("/search", "/suggest", "/articles/{id}", "/categories", "/health"):
+    documented = json.loads((ROOT / "api" / "openapi.json").read_text(encoding="utf-8"))["paths"]
+    # The deployed API and the OpenAPI document name the same routes and path parameters.
+    assert set(paths) == set(documented)
+    for route in documented:
         assert set(paths[route]) == {"get", "options"}, route  # preflight reaches the function
-    assert set(paths) == {"/search", "/suggest", "/articles/{id}", "/categories", "/health"}
     stage = cfn["Resources"]["SearchApiStage"]["Properties"]
     assert stage["TracingEnabled"] is True
     assert stage["AccessLogSetting"]["DestinationArn"] == {
@@ -151,8 +153,8 @@ def test_cached_routes_key_the_cache_on_their_parameters(cfn):
     search_keys = paths["/search"]["get"]["x-amazon-apigateway-integration"]["cacheKeyParameters"]
     assert "method.request.querystring.q" in search_keys
     assert "method.request.querystring.cursor" in search_keys
-    article = paths["/articles/{id}"]["get"]["x-amazon-apigateway-integration"]
-    assert article["cacheKeyParameters"] == ["method.request.path.id"]
+    article = paths["/articles/{article_id}"]["get"]["x-amazon-apigateway-integration"]
+    assert article["cacheKeyParameters"] == ["method.request.path.article_id"]
 
 
 def test_bootstrap_runs_on_deploy_and_never_waits_an_hour(cfn):
