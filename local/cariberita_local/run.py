@@ -135,10 +135,10 @@ def banner(stack: LocalStack) -> str:
             "",
             "  upload a batch:",
             f"    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --endpoint-url {s3} \\",
-            f"      s3 cp samples/batch-berita.ndjson s3://{bucket}/masuk/batch-berita.ndjson",
+            f"      s3 cp samples/batch-berita.ndjson s3://{bucket}/uploads/batch-berita.ndjson",
             "  or with boto3 (any credentials; region ap-southeast-3):",
             f"    boto3.client('s3', endpoint_url='{s3}')"
-            f".upload_file('batch.ndjson', '{bucket}', 'masuk/batch.ndjson')",
+            f".upload_file('batch.ndjson', '{bucket}', 'uploads/batch.ndjson')",
             "  or the editors' tool:",
             f"    AWS_ENDPOINT_URL_S3={s3} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\",
             f"      .venv/bin/cariberita-batch upload samples/halaman.html --bucket {bucket}",

@@ -134,7 +134,7 @@ class LocalStack:
         files = sorted(p for p in samples.iterdir() if p.is_file() and p.name not in NOT_UPLOADED)
         keys = []
         for path in files:
-            key = f"samples/{path.name}"
+            key = f"uploads/samples/{path.name}"
             self.s3.s3.upload_file(str(path), self.config.bucket, key)
             keys.append(key)
         missing = self.s3.wait_until_ingested(keys, timeout_s=timeout_s)

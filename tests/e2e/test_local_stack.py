@@ -67,7 +67,7 @@ def article(word: str, n: int, **extra) -> dict:
 
 def test_uploaded_batch_is_searchable_and_reported(local_stack, s3):
     word = f"kali{uuid.uuid4().hex[:6]}"
-    key = f"masuk/lomba {word}.ndjson"
+    key = f"uploads/lomba {word}.ndjson"
     lines = [json.dumps(article(word, n)) for n in (1, 2, 3)] + ['{"body": "tanpa judul"}']
     s3.put_object(Bucket=local_stack.bucket, Key=key, Body="\n".join(lines).encode())
 
@@ -79,7 +79,7 @@ def test_uploaded_batch_is_searchable_and_reported(local_stack, s3):
 
 def test_deleting_the_object_removes_its_articles(local_stack, s3):
     word = f"hapus{uuid.uuid4().hex[:6]}"
-    key = f"masuk/{word}.ndjson"
+    key = f"uploads/{word}.ndjson"
     s3.put_object(Bucket=local_stack.bucket, Key=key, Body=json.dumps(article(word, 4)).encode())
     wait_for_report(s3, local_stack.bucket, key)
     assert eventually_found(local_stack, word, 1)["total"]["value"] == 1
@@ -90,7 +90,7 @@ def test_deleting_the_object_removes_its_articles(local_stack, s3):
 
 def test_markup_in_an_uploaded_article_is_shown_as_text(local_stack, s3, page):
     word = f"xss{uuid.uuid4().hex[:6]}"
-    key = f"masuk/{word}.ndjson"
+    key = f"uploads/{word}.ndjson"
     payload = article(
         word,
         5,

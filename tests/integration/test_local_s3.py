@@ -41,7 +41,7 @@ def local_s3():
 
 def test_upload_reaches_the_handler_as_an_sqs_wrapped_s3_notification(local_s3):
     s3, stand_in = local_s3
-    key = "masuk/berita 1.ndjson"
+    key = "uploads/berita 1.ndjson"
     s3.s3.put_object(Bucket=s3.bucket, Key=key, Body=b'{"title": "a", "body": "b"}\n')
     assert s3.wait_until_ingested([key], timeout_s=30) == set()
     record = next(
