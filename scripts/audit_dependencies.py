@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             audited_from_project_pages=by_fallback,
             not_audited=len(unaudited),
             vulnerable=len(vulnerable),
-            lost=0,
+            lost="n/a",
         )
     if vulnerable:
         return 1

@@ -153,7 +153,7 @@ def _record(artifact: Path, **figures: object) -> None:
     figures["injected"] = f"{len(PATTERNS)} secret patterns over every file git knows" + (
         " and every line added in the history" if figures["history"] else ""
     )
-    figures["lost"] = 0
+    figures["lost"] = "n/a"
     rows["supply/secrets-scan"] = figures
     artifact.parent.mkdir(parents=True, exist_ok=True)
     artifact.write_text(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
