@@ -27,6 +27,8 @@ BASE = settings(
 
 def fuzz(examples: int) -> settings:
     return settings(BASE, max_examples=examples)
+
+
 # Found by this campaign; pinned by test_known_bug_numeric_date_out_of_range below.
 KNOWN_CRASHES = (OSError, OverflowError)
 
