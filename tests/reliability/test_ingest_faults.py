@@ -72,6 +72,10 @@ FAULTS = {
         Fault("bulk_429", share=0.3),
         "30% of the items of every _bulk answered 429",
     ),
+    "bulk_429_whole_request": (
+        Fault("status", status=429, path_contains="_bulk"),
+        "every _bulk answered 429 as a whole",
+    ),
     "bulk_502": (Fault("status", status=502, path_contains="_bulk"), "every _bulk answered 502"),
     "bulk_503": (Fault("status", status=503, path_contains="_bulk"), "every _bulk answered 503"),
     "reset_before_forward": (
