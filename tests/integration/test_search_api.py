@@ -7,24 +7,18 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 
 import pytest
 
-from tests.relevance.api import ORIGIN, env, invoke, search
-from tests.relevance.corpus import load_search_index
+from tests.relevance.api import ORIGIN, invoke, search
 
 # Requests that end before any search emit no metrics; Powertools warns about that.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def search_index(os_client, index_alias, settings) -> Iterator[str]:
-    load_search_index(os_client, index_alias, None)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        yield index_alias
+def search_index(loaded_search_index: str) -> str:
+    return loaded_search_index
 
 
 def _assert_error(reply, status: int, code: str, field: str | None) -> None:

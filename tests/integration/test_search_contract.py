@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from tests.conftest import load_event
-from tests.relevance.api import env, invoke
-from tests.relevance.corpus import load_search_index
+from tests.relevance.api import invoke
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
@@ -19,12 +17,8 @@ DOC = json.loads((Path(__file__).resolve().parents[2] / "api" / "openapi.json").
 
 
 @pytest.fixture(scope="module", autouse=True)
-def search_index(os_client, index_alias, settings) -> Iterator[str]:
-    load_search_index(os_client, index_alias, None)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        yield index_alias
+def search_index(loaded_search_index: str) -> str:
+    return loaded_search_index
 
 
 def validate(path: str, status: int, body) -> None:

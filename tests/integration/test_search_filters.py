@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.relevance.api import env, search
-from tests.relevance.corpus import load, load_search_index
+from tests.relevance.api import search
+from tests.relevance.corpus import load
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def search_index(os_client, index_alias, settings) -> Iterator[str]:
-    load_search_index(os_client, index_alias, None)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        yield index_alias
+def search_index(loaded_search_index: str) -> str:
+    return loaded_search_index
 
 
 def ids(**params) -> set[str]:

@@ -5,14 +5,11 @@ Any combination of any text in any parameter gets either results or our 400 JSON
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.relevance.api import env, invoke, search
-from tests.relevance.corpus import load_search_index
+from tests.relevance.api import invoke, search
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
@@ -85,12 +82,8 @@ PARAMS = st.fixed_dictionaries(
 
 
 @pytest.fixture(scope="module", autouse=True)
-def search_index(os_client, index_alias, settings) -> Iterator[str]:
-    load_search_index(os_client, index_alias, None)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        yield index_alias
+def search_index(loaded_search_index: str) -> str:
+    return loaded_search_index
 
 
 def _check(reply) -> None:

@@ -3,23 +3,16 @@ suggestions and "did you mean". Real OpenSearch, our own sample articles only.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.relevance.api import env, invoke, search
-from tests.relevance.corpus import load_search_index
+from tests.relevance.api import invoke, search
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def search_index(os_client, index_alias, settings) -> Iterator[str]:
-    load_search_index(os_client, index_alias, None)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        yield index_alias
+def search_index(loaded_search_index: str) -> str:
+    return loaded_search_index
 
 
 def ids(q: str, **params) -> list[str]:
