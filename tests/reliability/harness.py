@@ -156,10 +156,11 @@ class Audit:
     stale: list[str]
     bad_records: int
     reported_rejected: int
+    unexplained: int  # rejections listed without a reason
 
     @property
     def clean(self) -> bool:
-        return not (self.lost or self.duplicated or self.stale) and (
+        return not (self.lost or self.duplicated or self.stale or self.unexplained) and (
             self.reported_rejected == self.bad_records
         )
 
@@ -174,7 +175,9 @@ def audit(os_client, alias: str, delivery: Delivery) -> Audit:
     for hit in hits:
         titles.setdefault(hit["_id"], []).append(hit["_source"]["title"])
     expected = delivery.sent.newest
-    reported = sum(delivery.report(key)["counts"]["rejected"] for key in delivery.sent.bad)
+    reports = [delivery.report(key) for key in delivery.sent.bad]
+    reported = sum(r["counts"]["rejected"] for r in reports)
+    unexplained = sum(1 for r in reports for entry in r["rejected"] if not entry.get("reason"))
     return Audit(
         articles=len(expected),
         indexed=len(hits),
@@ -185,4 +188,5 @@ def audit(os_client, alias: str, delivery: Delivery) -> Audit:
         stale=sorted(i for i in expected if i in titles and titles[i][0] != expected[i][1]),
         bad_records=sum(delivery.sent.bad.values()),
         reported_rejected=reported,
+        unexplained=unexplained,
     )

@@ -63,7 +63,7 @@ def finish(record, scenario: str, injected: str, delivery, proxy, os_client, ali
         **extra,
     )
     assert result.lost == [] and result.duplicated == [] and result.stale == []
-    assert result.reported_rejected == result.bad_records
+    assert result.reported_rejected == result.bad_records and result.unexplained == 0
     assert result.indexed == result.articles
 
 

@@ -115,4 +115,4 @@ def test_node_stopped_and_restarted_mid_batch_loses_nothing(
             stale=len(result.stale),
         )
         assert result.lost == [] and result.duplicated == [] and result.stale == []
-        assert result.reported_rejected == result.bad_records
+        assert result.reported_rejected == result.bad_records and result.unexplained == 0
