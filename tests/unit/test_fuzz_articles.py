@@ -72,7 +72,7 @@ def check_document(article: Article) -> None:
     assert document["id"] == article.id and len(article.id.encode()) <= 512
 
 
-@fuzz(1500)
+@fuzz(1000)
 @given(record=records)
 def test_any_record_is_an_article_a_tombstone_or_a_clear_rejection(record):
     result = validate(record)
