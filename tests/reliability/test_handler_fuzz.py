@@ -23,6 +23,7 @@ from support.handlers import load_handler_module
 BASE = settings(
     deadline=None,
     database=None,
+    derandomize=os.environ.get("CI") == "true",  # CI: repeatable; locally: new cases each run
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 _keys = itertools.count()
