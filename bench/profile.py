@@ -37,9 +37,9 @@ FULL = Profile(
     concurrency_max_requests=100_000,
     coldstart_runs=7,
     memory_sizes=(10 * MB, 100 * MB, 1024 * MB),
-    memory_limit_s=200.0,
+    memory_limit_s=300.0,
     scale_sizes=(21_936, 219_360, 1_000_000),
-    scale_budget_s=720.0,
+    scale_budget_s=1200.0,
     scale_heap="3g",
     scale_port=9271,
 )
