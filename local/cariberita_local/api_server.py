@@ -171,6 +171,7 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             log.info("%s %s", self.address_string(), format % args)
 
-    for verb in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
+    # Every verb reaches the router so undeclared ones get API Gateway's 403, not http.server's 501.
+    for verb in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "QUERY", "CONNECT"):
         setattr(Handler, f"do_{verb}", Handler._api)
     return Handler

@@ -100,13 +100,8 @@ def test_generated_requests_get_no_5xx_and_conform_to_the_document(case, api_url
         OPERATIONS.add(case.operation.label)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="local/cariberita_local/api_server.py routes POST/PUT/DELETE/PATCH/OPTIONS/HEAD to "
-    "_api (403 for undeclared methods, like API Gateway) but not TRACE or QUERY: 501",
-)
 @pytest.mark.parametrize("method", ["TRACE", "QUERY"])
-def test_known_bug_other_methods_get_api_gateways_403(api_url, session, method):
+def test_other_methods_get_api_gateways_403(api_url, session, method):
     assert session.request(method, f"{api_url}/search", timeout=10).status_code == 403
 
 

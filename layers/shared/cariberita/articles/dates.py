@@ -58,7 +58,10 @@ def parse_date(value: str | datetime | date | int | float) -> datetime:
         return datetime(value.year, value.month, value.day, tzinfo=WIB)
     if isinstance(value, int | float) and not isinstance(value, bool):
         # Epoch milliseconds (what OpenSearch returns for dates without a format).
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise DateError(f"epoch milliseconds out of range: {value!r}") from exc
     if not isinstance(value, str):
         raise DateError(f"not a date: {value!r}")
     text = " ".join(value.split())
