@@ -69,7 +69,7 @@ class LocalApi:
         self.invoke = invoke
         self.resources = resources if resources is not None else api_resources()
         self.web_dir = web_dir
-        self._server = ThreadingHTTPServer((host, port), _make_handler(self))
+        self._server = _Server((host, port), _make_handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -96,6 +96,12 @@ class LocalApi:
         self._server.server_close()
         if self._thread:
             self._thread.join(timeout=5)
+
+
+class _Server(ThreadingHTTPServer):
+    # http.server's default backlog of 5 drops connections when 16 clients connect at once.
+    request_queue_size = 64
+    daemon_threads = True
 
 
 def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:

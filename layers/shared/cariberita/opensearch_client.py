@@ -32,7 +32,7 @@ def build_client(settings: Settings) -> OpenSearch:
         "max_retries": settings.opensearch_max_retries,
         "retry_on_status": RETRY_ON_STATUS,
         "retry_on_timeout": True,
-        "http_compress": True,
+        "http_compress": settings.opensearch_http_compress,
         "connection_class": Urllib3HttpConnection,
     }
     if parsed.username:
@@ -42,13 +42,16 @@ def build_client(settings: Settings) -> OpenSearch:
         # The SigV4 signer plugs into the requests-based connection only.
         kwargs["connection_class"] = RequestsHttpConnection
         kwargs["pool_maxsize"] = 10
-        kwargs["http_compress"] = settings.opensearch_service == "es"
+        # Serverless rejects compressed request bodies.
+        kwargs["http_compress"] = (
+            settings.opensearch_http_compress and settings.opensearch_service == "es"
+        )
     return OpenSearch(**kwargs)
 
 
 def _sigv4_auth(settings: Settings) -> Any:
-    import boto3  # noqa: PLC0415 - only signing deployments pay for boto3 at cold start
-    from opensearchpy import RequestsAWSV4SignerAuth  # noqa: PLC0415
+    import boto3  # only signing deployments pay for boto3 at cold start
+    from opensearchpy import RequestsAWSV4SignerAuth
 
     session = boto3.Session()
     credentials = session.get_credentials()

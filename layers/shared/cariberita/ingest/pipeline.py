@@ -19,6 +19,7 @@ from cariberita.articles.parsers import Limits, RawRecord, UnparseableObject, op
 from cariberita.articles.records import article_from_record
 from cariberita.errors import InvalidArticle
 from cariberita.ingest.bulk import BulkWriter, Outcome
+from cariberita.ingest.prefetch import prefetch
 from cariberita.ingest.report import Report
 
 Meta = tuple[str, int, str]  # (unit, position, article id)
@@ -105,7 +106,15 @@ def ingest_stream(
             for _ in actions:
                 pass
         else:
-            for outcome in writer.write(actions):
+            # Parsing runs one chunk ahead in a thread; it alone touches received/valid and
+            # the rejections until it ends, so failed writes are counted once it has.
+            failed: list[Outcome] = []
+            for outcome in writer.write(prefetch(actions, writer.max_chunk_actions)):
+                if outcome.result == "error":
+                    failed.append(outcome)
+                else:
+                    _count(report, outcome)
+            for outcome in failed:
                 _count(report, outcome)
             report.retried = writer.retried
     except UnparseableObject as exc:
