@@ -86,7 +86,9 @@ def fresh_index_alias(os_client, request) -> Iterator[str]:
     """Like index_alias, but one per test, for tests that must start from an empty index."""
     from cariberita.index.manager import aliased_indices, ensure_index
 
-    alias = unique_name("t-" + request.node.name[:30].lower().replace("_", "-").replace("[", "-").replace("]", ""))
+    alias = unique_name(
+        "t-" + request.node.name[:30].lower().replace("_", "-").replace("[", "-").replace("]", "")
+    )
     ensure_index(os_client, alias)
     yield alias
     for index in aliased_indices(os_client, alias):
@@ -124,7 +126,13 @@ def s3_endpoint() -> Iterator[str]:
             os.environ[key] = value
 
 
-_AWS_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_REGION")
+_AWS_ENV = (
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+)
 
 
 @pytest.fixture
@@ -145,7 +153,9 @@ def s3_bucket(s3_endpoint) -> str:
 class FakeLambdaContext:
     function_name: str = "cariberita-test"
     function_version: str = "$LATEST"
-    invoked_function_arn: str = "arn:aws:lambda:ap-southeast-3:123456789012:function:cariberita-test"
+    invoked_function_arn: str = (
+        "arn:aws:lambda:ap-southeast-3:123456789012:function:cariberita-test"
+    )
     memory_limit_in_mb: int = 512
     aws_request_id: str = "00000000-0000-4000-8000-000000000000"
     log_group_name: str = "/aws/lambda/cariberita-test"
@@ -171,7 +181,7 @@ def event():
     return load_event
 
 
-# --- the shared real corpus ------------------------------------------------------------------------
+# --- the shared real corpus ---------------------------------------------------------------------
 
 DATA_HELP = (
     "the shared CLICK-ID corpus is not here: set ARTICLE_DATA_DIR to a folder holding "
@@ -181,7 +191,7 @@ DATA_HELP = (
 
 @pytest.fixture(scope="session")
 def article_data_dir() -> Path:
-    """Where the shared data lives; CI sets ARTICLE_DATA_REQUIRED=1 so this fails instead of skipping."""
+    """Where the shared data lives; with ARTICLE_DATA_REQUIRED=1 (CI) it fails, never skips."""
     path = Path(os.environ.get("ARTICLE_DATA_DIR", str(ROOT.parent / "shared" / "data")))
     if not (path / "corpus" / "clickid-news.jsonl.gz").is_file():
         if os.environ.get("ARTICLE_DATA_REQUIRED") == "1":

@@ -1,5 +1,4 @@
 import pytest
-
 from cariberita.config import Settings
 from cariberita.errors import ConfigurationError
 

@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cariberita-admin", description=__doc__)
     parser.add_argument("command", choices=["create", "status", "reindex"])
     parser.add_argument("--alias", help="alias to manage (default: ARTICLES_INDEX or 'articles')")
-    parser.add_argument("--replicas", type=int, help="replica count (default: 0 on create, unchanged after)")
+    parser.add_argument(
+        "--replicas", type=int, help="replica count (default: 0 on create, unchanged after)"
+    )
     parser.add_argument("--to-version", type=int, help="reindex: target version number")
     args = parser.parse_args(argv)
     try:

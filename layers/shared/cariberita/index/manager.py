@@ -88,7 +88,9 @@ def _update_in_place(client: OpenSearch, name: str, replicas: int | None) -> str
         # Analysis settings can only change on a closed index; the close is brief.
         client.indices.close(index=name)
         try:
-            client.indices.put_settings(index=name, body={"analysis": wanted["settings"]["analysis"]})
+            client.indices.put_settings(
+                index=name, body={"analysis": wanted["settings"]["analysis"]}
+            )
         finally:
             client.indices.open(index=name)
             client.cluster.health(index=name, wait_for_status="yellow")
@@ -159,4 +161,9 @@ def reindex(client: OpenSearch, alias: str, target_version: int | None = None) -
             ]
         }
     )
-    return {"from": source, "to": target, "copied": result.get("total", 0), "failures": result.get("failures", [])}
+    return {
+        "from": source,
+        "to": target,
+        "copied": result.get("total", 0),
+        "failures": result.get("failures", []),
+    }

@@ -21,7 +21,9 @@ def _text(boost_exact: bool = True) -> dict[str, Any]:
         "index_options": "offsets",
     }
     if boost_exact:
-        field["fields"] = {"exact": {"type": "text", "analyzer": "id_exact", "index_options": "offsets"}}
+        field["fields"] = {
+            "exact": {"type": "text", "analyzer": "id_exact", "index_options": "offsets"}
+        }
     return field
 
 
@@ -29,15 +31,23 @@ def mappings() -> dict[str, Any]:
     """Mapping of an article document (see ``cariberita.articles.document``)."""
     lowercase_keyword = {"type": "keyword", "normalizer": "lowercase_keyword"}
     title = _text()
-    title["fields"]["suggest"] = {"type": "search_as_you_type", "analyzer": "id_exact", "max_shingle_size": 3}
-    title["fields"]["sort"] = {"type": "keyword", "normalizer": "lowercase_keyword", "ignore_above": 512}
+    title["fields"]["suggest"] = {
+        "type": "search_as_you_type",
+        "analyzer": "id_exact",
+        "max_shingle_size": 3,
+    }
+    title["fields"]["sort"] = {
+        "type": "keyword",
+        "normalizer": "lowercase_keyword",
+        "ignore_above": 512,
+    }
     return {
         "dynamic": "strict",
         "properties": {
             "id": {"type": "keyword"},
             "title": title,
             "body": _text(),
-            # Every level of the breadcrumb and the mapped site category, matched case-insensitively.
+            # Every breadcrumb level and the mapped site category, matched case-insensitively.
             "category": lowercase_keyword,
             # The breadcrumb as the source gave it (display and facets).
             "category_path": {"type": "keyword"},
@@ -45,7 +55,10 @@ def mappings() -> dict[str, Any]:
             "source_category": {"type": "keyword"},
             "published_at": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
             "updated_at": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
-            "author": {**lowercase_keyword, "fields": {"text": {"type": "text", "analyzer": "id_exact"}}},
+            "author": {
+                **lowercase_keyword,
+                "fields": {"text": {"type": "text", "analyzer": "id_exact"}},
+            },
             "tags": lowercase_keyword,
             "url": {"type": "keyword", "ignore_above": 2048},
             "publisher": lowercase_keyword,
