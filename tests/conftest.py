@@ -41,7 +41,7 @@ def opensearch_endpoint() -> str:
     proc = subprocess.run([str(script), "start"], capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(
-            "OpenSearch could not be started or reached (integration tests never skip):\n"
+            "OpenSearch could not be started or reached; the integration tiers need a real node:\n"
             + proc.stderr[-4000:],
             pytrace=False,
         )
