@@ -14,7 +14,11 @@ def main() -> None:
     containers = int(sys.argv[1]) if len(sys.argv) > 1 else 16
     # The handlers' logs and metrics go to /dev/null (Lambda: CloudWatch); stdout is a pipe
     # nobody drains after the URL line, so it must not receive them.
-    report = sys.stdout
+    # The handler containers are processes that inherit file descriptor 1: point it at
+    # /dev/null too, and keep a duplicate of the pipe for the URL line.
+    report = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole process
     from cariberita_local.api_server import LocalApi
 

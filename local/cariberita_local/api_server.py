@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cariberita_local.apigw import Resource, build_event, error_body, match_resource, to_http
-from cariberita_local.lambda_runtime import ROOT, HandlerPool
+from cariberita_local.lambda_runtime import ROOT, ProcessHandlerPool
 
 log = logging.getLogger("cariberita_local.api")
 
@@ -65,8 +65,10 @@ class LocalApi:
         port: int = 8080,
         resources: list[Resource] | None = None,
         web_dir: Path | None = WEB_DIR,
+        on_stop: Callable[[], None] | None = None,
     ) -> None:
         self.invoke = invoke
+        self._on_stop = on_stop
         self.resources = resources if resources is not None else api_resources()
         self.web_dir = web_dir
         self._server = _Server((host, port), _make_handler(self))
@@ -75,9 +77,9 @@ class LocalApi:
 
     @classmethod
     def for_search_function(cls, containers: int = 4, **kwargs: Any) -> LocalApi:
-        """The real search handler, ``containers`` copies serving requests concurrently."""
-        pool = HandlerPool.of_function("search", size=containers, timeout_s=29.0)
-        return cls(pool.invoke, **kwargs)
+        """The real search handler: ``containers`` processes serving one request at a time each."""
+        pool = ProcessHandlerPool("search", size=containers, timeout_s=29.0)
+        return cls(pool.invoke, on_stop=pool.close, **kwargs)
 
     @property
     def url(self) -> str:
@@ -96,6 +98,8 @@ class LocalApi:
         self._server.server_close()
         if self._thread:
             self._thread.join(timeout=5)
+        if self._on_stop is not None:
+            self._on_stop()
 
 
 class _Server(ThreadingHTTPServer):

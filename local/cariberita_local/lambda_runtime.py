@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import multiprocessing
 import os
 import queue
 import sys
@@ -100,6 +101,64 @@ class HandlerPool:
                 return handler(event, context)
             finally:
                 _discard_disabled_metrics()
+
+
+class ProcessHandlerPool:
+    """``size`` copies of one handler, each in its own process: a faithful Lambda container.
+
+    Threads in one process would share Powertools' Logger and Metrics state between requests in
+    flight, which Lambda never does (a container serves one request at a time); under load that
+    sharing can fail a request. Processes are spawned, so they start from a clean interpreter
+    with the environment as it is now; events and results cross a pipe as plain data.
+    """
+
+    def __init__(self, function: str, size: int = 4, timeout_s: float = 30.0) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._free: queue.Queue[Any] = queue.Queue()
+        self._processes = []
+        for _ in range(max(1, size)):
+            parent, child = context.Pipe()
+            process = context.Process(target=_serve, args=(function, child, timeout_s), daemon=True)
+            process.start()
+            child.close()
+            self._processes.append(process)
+            self._free.put(parent)
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        """Send ``event`` to a free container; its exception is raised here as RuntimeError."""
+        connection = self._free.get()
+        try:
+            connection.send(event)
+            ok, value = connection.recv()
+        finally:
+            self._free.put(connection)
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+    def close(self) -> None:
+        for process in self._processes:
+            process.terminate()
+        for process in self._processes:
+            process.join(timeout=5)
+
+
+def _serve(function: str, connection: Any, timeout_s: float) -> None:
+    """A container's loop: one event at a time, until the pool closes its end of the pipe."""
+    handler = load_handler(function)
+    name = f"cariberita-{function}"
+    while True:
+        try:
+            event = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = (True, handler(event, LocalLambdaContext(name, timeout_s=timeout_s)))
+        except Exception as exc:  # reported to the caller, like Lambda's error response
+            result = (False, f"{type(exc).__name__}: {exc}")
+        finally:
+            _discard_disabled_metrics()
+        connection.send(result)
 
 
 def _discard_disabled_metrics() -> None:
