@@ -56,12 +56,8 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
                 description="Repeatable; any level of the category path, case-insensitive",
             ),
         ] = None,
-        date_from: Annotated[
-            p.IsoDay | None, Query(description="Inclusive, yyyy-MM-dd in WIB")
-        ] = None,
-        date_to: Annotated[
-            p.IsoDay | None, Query(description="Inclusive, yyyy-MM-dd in WIB")
-        ] = None,
+        date_from: Day = None,
+        date_to: Day = None,
         author: Filter = None,
         tag: Filter = None,
         sort: Annotated[p.Sort, Query()] = "relevance",

@@ -66,23 +66,15 @@ def search_stack(os_client, index_alias, settings, s3_endpoint) -> Iterator[dict
     Yields ``{"url", "alias", "bucket", "delivery"}``; the module's own index and bucket.
     """
     import boto3
-    from cariberita_local.api_server import LocalApi
-    from harness import Delivery
+    from harness import Delivery, local_search_api
     from support.handlers import load_handler_module
 
     from tests.conftest import unique_name
-    from tests.relevance.api import env
 
     bucket = unique_name("rel")
     boto3.client("s3").create_bucket(
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
     )
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-        server = LocalApi.for_search_function(containers=4, port=0, web_dir=None)
-        server.start()
+    with local_search_api(settings.opensearch_endpoint, index_alias, containers=4) as url:
         delivery = Delivery(load_handler_module("ingest").lambda_handler, bucket)
-        yield {"url": server.url, "alias": index_alias, "bucket": bucket, "delivery": delivery}
-        server.stop()
+        yield {"url": url, "alias": index_alias, "bucket": bucket, "delivery": delivery}

@@ -13,7 +13,8 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,23 @@ def audit(os_client, alias: str, delivery: Delivery) -> Audit:
         reported_rejected=reported,
         unexplained=unexplained,
     )
+
+
+@contextmanager
+def local_search_api(endpoint: str, alias: str, containers: int) -> Iterator[str]:
+    """The local API serving the real search handler on ``alias``; yields its URL."""
+    import pytest
+    from cariberita_local.api_server import LocalApi
+
+    from tests.relevance.api import env
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env(endpoint, alias).items():
+            mp.setenv(name, value)
+        mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+        server = LocalApi.for_search_function(containers=containers, port=0, web_dir=None)
+        server.start()
+        try:
+            yield server.url
+        finally:
+            server.stop()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
-from cariberita_local.api_server import LocalApi
+from harness import local_search_api
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
@@ -24,7 +24,6 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from tests.relevance.api import env
 from tests.relevance.corpus import load_search_index
 
 OPENAPI = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
@@ -49,14 +48,8 @@ _lock = threading.Lock()
 @pytest.fixture(scope="module")
 def api_url(os_client, index_alias, settings) -> Iterator[str]:
     load_search_index(os_client, index_alias, None)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
-        mp.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-        server = LocalApi.for_search_function(containers=2, port=0, web_dir=None)
-        server.start()
-        yield server.url
-        server.stop()
+    with local_search_api(settings.opensearch_endpoint, index_alias, containers=2) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
