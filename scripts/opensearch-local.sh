@@ -104,13 +104,30 @@ ensure_user() {
   id "$RUN_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
 }
 
-as_node_user() {
-  if [ "$(id -u)" = 0 ]; then
-    # setpriv keeps the environment (JAVA_HOME, OPENSEARCH_JAVA_OPTS) and needs no PAM or tty.
-    setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups "$@"
-  else
-    "$@"
+# The pid of a live node that this script started for this port, if any. Found by its config
+# directory, not only by the pid file: a pid file can outlive its node (a killed session, a
+# reboot), its number can be reused, and a node can outlive its pid file.
+node_pid() {
+  local pid
+  pid="$(cat "$PIDFILE" 2>/dev/null)" || pid=""
+  if [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" \
+      | grep -qxF -- "-Dopensearch.path.conf=$DATA/config"; then
+    echo "$pid"; return 0
   fi
+  pgrep -o -f -- "-Dopensearch\.path\.conf=$DATA/config( |\$)"
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
+wait_healthy() {
+  local pid="$1" i
+  for i in $(seq 1 "${OPENSEARCH_START_TIMEOUT_S:-180}"); do
+    if healthy "$(url)"; then log "ready after ${i}s"; url; return 0; fi
+    kill -0 "$pid" 2>/dev/null || { log "the node (pid $pid) exited during start-up"; return 1; }
+    sleep 1
+  done
+  log "the node (pid $pid) did not become healthy in ${OPENSEARCH_START_TIMEOUT_S:-180}s"
+  return 1
 }
 
 start() {
@@ -118,7 +135,25 @@ start() {
     healthy "$OPENSEARCH_ENDPOINT" || { log "OPENSEARCH_ENDPOINT=$OPENSEARCH_ENDPOINT is not reachable"; exit 1; }
     log "using existing cluster $OPENSEARCH_ENDPOINT"; echo "$OPENSEARCH_ENDPOINT"; return 0
   fi
+  # One start at a time per port (a test run and `make run` may race): the second one waits,
+  # then finds the node healthy.
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/.start-$PORT.lock"
+  flock 9
   if healthy "$(url)"; then log "already running on $(url)"; url; return 0; fi
+  local pid
+  if pid="$(node_pid)"; then
+    # Our node from an earlier start, still starting or busy: wait for it rather than start a
+    # second node on the same data directory (which would fail on its lock).
+    log "node pid $pid on $(url) is up but not answering yet; waiting"
+    wait_healthy "$pid" && return 0
+    log "it did not recover; stop it with: $0 stop"; exit 1
+  fi
+  rm -f "$PIDFILE"  # stale: its node is gone
+  if port_taken; then
+    log "port $PORT is taken by something that is not a healthy OpenSearch; free it or set OPENSEARCH_PORT"
+    exit 1
+  fi
   install
   ensure_user
   mkdir -p "$DATA/data" "$DATA/logs" "$DATA/config"
@@ -139,28 +174,35 @@ cluster.routing.allocation.disk.threshold_enabled: false
 action.auto_create_index: false
 YML
   [ "$(id -u)" = 0 ] && chown -R "$RUN_USER:$RUN_USER" "$DATA" && chmod o+rx "$CACHE" "$DIST"
+  local as_node_user=()
+  # setpriv keeps the environment (JAVA_HOME, OPENSEARCH_JAVA_OPTS) and needs no PAM or tty.
+  [ "$(id -u)" = 0 ] && as_node_user=(setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups)
   log "starting OpenSearch $VERSION on $(url) (heap $HEAP, logs in $DATA/logs)"
+  # In the foreground (no -d) under setsid: $! is the node itself (setpriv and bin/opensearch both
+  # exec), so a node that dies during start-up is seen at once, and it outlives this script.
   (
+    exec 9>&-  # the node must not hold the start lock
     cd "$DATA"
     export OPENSEARCH_PATH_CONF="$DATA/config"
     export OPENSEARCH_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${OPENSEARCH_EXTRA_JAVA_OPTS:-}"
     export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-    as_node_user "$DIST/bin/opensearch" -d -p "$PIDFILE" >"$LOG" 2>&1
-  ) || { cat "$LOG" >&2; exit 1; }
-  local i
-  for i in $(seq 1 120); do
-    if healthy "$(url)"; then log "ready after ${i}s"; url; return 0; fi
-    [ -f "$PIDFILE" ] && ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null && break
-    sleep 1
-  done
-  log "OpenSearch did not become healthy; last log lines:"
-  tail -n 40 "$DATA/logs/cariberita-local.log" >&2 2>/dev/null || cat "$LOG" >&2
+    exec setsid "${as_node_user[@]}" "$DIST/bin/opensearch" -p "$PIDFILE" </dev/null >"$LOG" 2>&1
+  ) &
+  pid=$!
+  if wait_healthy "$pid"; then return 0; fi
+  log "last lines the node printed ($LOG):"
+  tail -n 40 "$LOG" >&2
+  kill "$pid" 2>/dev/null || true
   exit 1
 }
 
 stop() {
-  [ -f "$PIDFILE" ] || { log "no node started by this script on port $PORT"; return 0; }
-  local pid; pid="$(cat "$PIDFILE")"
+  local pid
+  if ! pid="$(node_pid)"; then
+    rm -f "$PIDFILE"
+    log "no node started by this script is running on port $PORT"
+    return 0
+  fi
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   kill -9 "$pid" 2>/dev/null || true
