@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Literal, TypeVar
 from urllib.parse import urlparse
 
@@ -55,12 +56,26 @@ class Settings(BaseModel):
 
 
 def load(model: type[T], environ: Mapping[str, str]) -> T:
-    """Build a settings model from environment variables, with one readable error."""
-    names = [f.alias or n for n, f in model.model_fields.items()]
+    """Build a settings model from environment variables, with one readable error.
+
+    Every call reads the environment; an unchanged one gives back the model validated last
+    time (settings are frozen), so validating at each handler entry costs a dict lookup.
+    """
+    names = _variable_names(model)
     try:
-        return model.model_validate({n: environ[n] for n in names if n in environ})
+        return _validated(model, tuple((n, environ[n]) for n in names if n in environ))
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigurationError(f"invalid configuration: {problems}") from exc
+
+
+@lru_cache(maxsize=16)
+def _variable_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(f.alias or n for n, f in model.model_fields.items())
+
+
+@lru_cache(maxsize=16)
+def _validated(model: type[T], variables: tuple[tuple[str, str], ...]) -> T:
+    return model.model_validate(dict(variables))

@@ -17,6 +17,8 @@ from cariberita.index.mapping import MAX_ANALYZED_OFFSET
 PRE, POST = "\ue000", "\ue001"
 _PAIR = re.compile(f"{PRE}([^{PRE}{POST}]*){POST}")
 _STRAY = re.compile(f"[{PRE}{POST}]")
+# Most stored strings need no escaping at all; one scan finds out (this runs ~10 times per hit).
+_NEEDS_ESCAPING = re.compile(f"[&<>\"'{PRE}{POST}]")
 
 BODY_FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
@@ -60,7 +62,9 @@ def best(marks: dict[str, list[str]], field: str) -> list[str] | None:
 
 def escape(text: str | None) -> str:
     """Plain stored text made HTML-safe (also removes our marker characters)."""
-    return html.escape(_STRAY.sub("", text or ""), quote=True)
+    if not text or _NEEDS_ESCAPING.search(text) is None:
+        return text or ""
+    return html.escape(_STRAY.sub("", text), quote=True)
 
 
 def render(fragment: str) -> str:
