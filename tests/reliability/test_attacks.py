@@ -229,6 +229,8 @@ def test_path_traversal_in_s3_keys_cannot_write_outside_the_reports_prefix(stack
     assert all(k.startswith("uploads/serangan/") for k in uploads), uploads
     reports = {k for k in written if k.startswith("reports/")}
     assert all(".." not in k.split("/") and "//" not in k for k in reports), reports
+    # One report per upload: keys that differ only in dot segments never share (overwrite) one.
+    assert len(reports) == len([k for k in TRAVERSAL_KEYS if not k.startswith("reports/")])
     assert "reports/reports/palsu.ndjson.json" not in keys
     TALLY["traversal_keys"] = len(TRAVERSAL_KEYS)
     TALLY["reports_outside_prefix"] = len(

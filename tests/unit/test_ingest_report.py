@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from cariberita.ingest.report import Report, report_key
 
 
@@ -12,15 +14,26 @@ from cariberita.ingest.report import Report, report_key
     ("key", "expected"),
     [
         ("uploads/batch.ndjson", "reports/uploads/batch.ndjson.json"),
-        ("/uploads//batch.ndjson", "reports/uploads/batch.ndjson.json"),
-        ("../../etc/passwd", "reports/etc/passwd.json"),
-        ("a/../../b/./c.csv", "reports/a/b/c.csv.json"),
-        ("..\\..\\x.csv", "reports/x.csv.json"),
-        ("..", "reports/_.json"),
+        ("uploads/2024 Feb/berita (1).csv.gz", "reports/uploads/2024 Feb/berita (1).csv.gz.json"),
+        ("/uploads//batch.ndjson", "reports/%/uploads/%/batch.ndjson.json"),
+        ("../../etc/passwd", "reports/%2E%2E/%2E%2E/etc/passwd.json"),
+        ("a/../../b/./c.csv", "reports/a/%2E%2E/%2E%2E/b/%2E/c.csv.json"),
+        ("..\\..\\x.csv", "reports/..%5C..%5Cx.csv.json"),
+        ("..", "reports/%2E%2E.json"),
+        ("50%.csv", "reports/50%25.csv.json"),
     ],
 )
 def test_report_key_never_leaves_the_reports_prefix(key, expected):
     assert report_key("reports/", key) == expected
+
+
+@given(st.lists(st.text(alphabet="a./\\%", max_size=8), min_size=2, max_size=2, unique=True))
+def test_distinct_keys_never_share_a_report(keys):
+    first, second = (report_key("reports/", k) for k in keys)
+    assert first != second
+    for report in (first, second):
+        assert report.startswith("reports/")
+        assert not {".", ".."} & set(report.removeprefix("reports/").split("/"))
 
 
 def test_rejections_beyond_the_listing_limit_are_counted_not_listed():

@@ -12,9 +12,20 @@ COUNTS = ("received", "valid", "indexed", "updated", "skipped_older", "deleted",
 
 
 def report_key(prefix: str, key: str) -> str:
-    """``reports/<key>.json``; ``..``, ``.`` and empty segments dropped: it stays in the prefix."""
-    parts = [p for p in key.replace("\\", "/").split("/") if p not in ("", ".", "..")]
-    return prefix + ("/".join(parts) or "_") + ".json"
+    """``reports/<key>.json``, kept inside the prefix and one report per distinct key.
+
+    Segments that are empty, ``.`` or ``..`` are percent-encoded rather than dropped (dropping made
+    ``../x.ndjson`` and ``uploads/../../x.ndjson`` share one report); ``%`` and ``\\`` are
+    encoded too, so the mapping stays one-to-one. Ordinary keys come out unchanged.
+    """
+    return prefix + "/".join(_segment(part) for part in key.split("/")) + ".json"
+
+
+def _segment(part: str) -> str:
+    part = part.replace("%", "%25").replace("\\", "%5C")
+    if part in ("", ".", ".."):
+        return part.replace(".", "%2E") or "%"
+    return part
 
 
 @dataclass
