@@ -54,6 +54,11 @@ def test_typo_tolerance_does_not_fire_on_short_words():
     assert "uji-tuwo" not in ids("tawo")
 
 
+def test_a_word_two_letters_away_is_another_word_not_a_typo():
+    assert "uji-pelajaran" not in ids("pelayanan")
+    assert ids("pelajarn")[0] == "uji-pelajaran"  # one slip in a 9-letter word still is
+
+
 def test_exact_word_ranks_above_a_stem_only_match():
     found = ids("pelayanan")
     # Titles with the exact word come before cb-0011, whose title only has "layanan".

@@ -60,6 +60,14 @@ OWN_ARTICLES: list[dict[str, Any]] = [
         "2024-03-05T09:00:00+07:00",
         "Daerah",
     ),
+    # Two letters from "pelayanan": a different word, not a typo of it.
+    _article(
+        "uji-pelajaran",
+        "Jam Pelajaran Tambahan untuk Siswa Kelas Enam",
+        "Sekolah dasar di Kecamatan Sukamaju menambah jam pelajaran matematika menjelang ujian.",
+        "2024-03-06T09:00:00+07:00",
+        "Daerah",
+    ),
     # WIB day boundaries: late on 31 March and just after midnight on 1 April (both WIB).
     _article(
         "uji-akhir-maret",

@@ -117,7 +117,7 @@ def test_time_budget_is_sent_to_opensearch():
 
 def test_typo_tolerance_spares_short_words_and_long_queries():
     fuzzy = ranking.text_query("banjir")["bool"]["must"][0]["bool"]["should"][1]["multi_match"]
-    assert fuzzy["fuzziness"] == "AUTO:5,8"
+    assert fuzzy["fuzziness"] == "AUTO:5,10"
     assert fuzzy["prefix_length"] == 1
     assert all(f.split("^")[0].endswith(".exact") for f in fuzzy["fields"])
     long_query = ranking.text_query(" ".join(["kata"] * (ranking.MAX_FUZZY_WORDS + 1)))

@@ -6,7 +6,9 @@ Scoring, outermost first:
   better match is never pushed down by age alone (at most x1.25).
 - Required: the Indonesian-analysed match over ``title`` (boosted) and ``body`` (stems and acronym
   synonyms from ``id_news_search``), OR a typo-tolerant match on the unstemmed ``*.exact`` fields
-  (fuzziness ``AUTO:5,8``: no edits below 5 letters, one up to 7, two from 8; first letter fixed).
+  (fuzziness ``AUTO:5,10``: no edits below 5 letters, one up to 9, two from 10; first letter
+  fixed). Two edits from 8 letters let ``pelayanan`` match ``pelajaran``: Indonesian has many
+  9-letter words two letters apart, while readers' typos are mostly one slip.
 - Optional boosts: the same words unstemmed (exact word beats a stem match) and the query as a
   phrase (adjacent words beat scattered ones).
 
@@ -22,7 +24,7 @@ FIELDS = [f"title^{TITLE_BOOST}", "body"]
 EXACT_FIELDS = [f"title.exact^{TITLE_BOOST}", "body.exact"]
 # Two or three words must all match; from four words on, three quarters of them.
 MINIMUM_SHOULD_MATCH = "3<75%"
-FUZZINESS = "AUTO:5,8"
+FUZZINESS = "AUTO:5,10"
 # Fuzzy expansion is the costliest part; long queries do without it (clause limits and time).
 MAX_FUZZY_WORDS = 6
 FUZZY_MAX_EXPANSIONS = 20
