@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cariberita.ingest.report import Report, report_key
 from hypothesis import given
 from hypothesis import strategies as st
-from cariberita.ingest.report import Report, report_key
 
 
 @pytest.mark.parametrize(
