@@ -45,9 +45,17 @@ log() { printf '[opensearch-local] %s\n' "$*" >&2; }
 
 url() { printf 'http://127.0.0.1:%s\n' "$PORT"; }
 
+# Up means the node answers with a cluster state. A red status counts as up: a leftover index
+# broken by a killed run must not make every later run wait for a node that is already there
+# (each test and the index bootstrap wait for their own index's health).
 healthy() {
-  local endpoint="$1"
-  curl -fsS --max-time 2 "$endpoint/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
+  local endpoint="$1" health
+  health="$(curl -fsS --max-time 2 "$endpoint/_cluster/health" 2>/dev/null)" || return 1
+  case "$health" in
+    *'"status":"red"'*) log "cluster $endpoint is red (an index is unavailable); carrying on" ;;
+    *'"status":"green"'* | *'"status":"yellow"'*) ;;
+    *) return 1 ;;
+  esac
 }
 
 fetch() {
@@ -122,7 +130,13 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 wait_healthy() {
   local pid="$1" i
   for i in $(seq 1 "${OPENSEARCH_START_TIMEOUT_S:-180}"); do
-    if healthy "$(url)"; then log "ready after ${i}s"; url; return 0; fi
+    if healthy "$(url)"; then
+      # Give existing indices a moment to recover, so the first searches find them; a red
+      # leftover does not hold the start up for longer.
+      curl -fsS --max-time 32 "$(url)/_cluster/health?wait_for_status=yellow&timeout=30s" >/dev/null 2>&1 \
+        || log "existing indices are not all available yet (cluster not yellow after 30s)"
+      log "ready after ${i}s"; url; return 0
+    fi
     kill -0 "$pid" 2>/dev/null || { log "the node (pid $pid) exited during start-up"; return 1; }
     sleep 1
   done

@@ -7,12 +7,14 @@ These tests use a node of their own on another port, never the shared one.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,8 +97,39 @@ def test_a_node_that_lost_its_pid_file_is_still_found_and_stopped(own_port):
 
 def test_a_port_held_by_something_else_is_reported(own_port):
     with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the node just left it
         holder.bind(("127.0.0.1", own_port))
         holder.listen()
         proc = script("start")
     assert proc.returncode != 0
     assert f"port {own_port} is taken" in proc.stderr
+
+
+def test_a_red_leftover_index_does_not_block_the_next_start(own_port):
+    """A killed run can leave an index that never recovers; the node is still usable."""
+    url = started()
+    red = request(
+        "PUT",
+        f"{url}/t-leftover-red?wait_for_active_shards=0",
+        # A primary that may live on no node: the index (and so the cluster) stays red.
+        {"settings": {"number_of_replicas": 0, "index.routing.allocation.require._name": "x"}},
+    )
+    assert red.get("acknowledged"), red
+    try:
+        assert request("GET", f"{url}/_cluster/health")["status"] == "red"
+        proc = script("start")  # already running
+        assert proc.returncode == 0 and "red" in proc.stderr
+        os.kill(int(PIDFILE.read_text()), signal.SIGKILL)
+        proc = script("start")  # a fresh node over the same data, still red
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    finally:
+        request("DELETE", f"{url}/t-leftover-red")
+
+
+def request(method: str, url: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=30) as response:
+        return json.loads(response.read())
