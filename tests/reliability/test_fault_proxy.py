@@ -95,5 +95,6 @@ def test_delay_past_client_timeout_times_out_after_the_write(
 def test_client_retries_ride_over_a_bounded_burst_of_503(fault_proxy):
     fault_proxy.add(Fault("status", status=503, times=2))
     client = OpenSearch(fault_proxy.url, max_retries=3, retry_on_status=(503,))
-    assert client.cluster.health()["status"] in ("green", "yellow")
+    # Any answer will do: a red leftover index of another run must not fail this test.
+    assert client.cluster.health()["cluster_name"]
     assert fault_proxy.stats["fault:status"] == 2
