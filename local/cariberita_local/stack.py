@@ -14,6 +14,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cariberita.ingest.report import report_key
+
 from cariberita_local.api_server import LocalApi
 from cariberita_local.lambda_runtime import ROOT, HandlerPool
 from cariberita_local.s3_local import LocalS3, PortInUse
@@ -156,7 +158,7 @@ class LocalStack:
         assert self.s3 is not None
         try:
             obj = self.s3.s3.get_object(
-                Bucket=self.config.bucket, Key=f"{self.config.reports_prefix}{key}.json"
+                Bucket=self.config.bucket, Key=report_key(self.config.reports_prefix, key)
             )
         except self.s3.s3.exceptions.NoSuchKey:
             return None
