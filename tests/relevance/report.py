@@ -1,0 +1,93 @@
+"""Writes the known-item relevance table of docs/search.md (both halves, three systems).
+
+    ARTICLE_DATA_DIR=../shared/data .venv/bin/python -m tests.relevance.report   # or: make relevance
+
+Builds fresh indices of the whole corpus (ours with the shipped analysis, the two stock
+baselines), runs every judged query of ``tuning.json`` and ``holdout.json``, and replaces the
+text between the markers in docs/search.md; the raw rows go to docs/relevance.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cariberita.config import Settings
+from cariberita.opensearch_client import build_client
+
+from tests.relevance import known_items, systems
+from tests.relevance.full_corpus import corpus_records
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "search.md"
+RAW = ROOT / "docs" / "relevance.json"
+BEGIN = "<!-- known-item table: written by python -m tests.relevance.report -->"
+END = "<!-- end of known-item table -->"
+SYSTEMS = {"ours": "cariberita", "indonesian": "stock `indonesian`", "bm25": "plain BM25"}
+
+
+def measure(client: Any, endpoint: str, data_dir: Path, prefix: str) -> dict[str, Any]:
+    names = systems.ensure_indices(client, data_dir, prefix)
+    try:
+        same = known_items.copies(corpus_records(data_dir))
+        halves = {"tuning": known_items.TUNING, "holdout": known_items.HOLDOUT}
+        out: dict[str, Any] = {}
+        for half, path in halves.items():
+            judged = known_items.load(path)
+            with systems.handler_env(endpoint, names["ours"]):
+                rows = {"ours": known_items.evaluate(judged, systems.ours(), same)}
+            for system in systems.BASELINES:
+                ranker = systems.baseline(client, names[system])
+                rows[system] = known_items.evaluate(judged, ranker, same)
+            out[half] = {
+                "rows": rows,
+                "summary": {s: known_items.summarise(r) for s, r in rows.items()},
+            }
+        return out
+    finally:
+        for name in names.values():
+            client.indices.delete(index=f"{name}*", ignore_unavailable=True)
+
+
+def table(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    head = "| kind (n) | " + " | ".join(
+        f"{label} S@10 / MRR@10 / nDCG@10" for label in SYSTEMS.values()
+    )
+    lines = [head + " |", "| --- |" + " ---: |" * len(SYSTEMS)]
+    for kind in [*known_items.KINDS, "all"]:
+        n = int(summary["ours"][kind]["n"])
+        cells = []
+        for system in SYSTEMS:
+            m = summary[system][kind]
+            cell = f"{m['success']:.2f} / {m['mrr']:.2f} / {m['ndcg']:.2f}"
+            cells.append(f"**{cell}**" if system == "ours" else cell)
+        name = f"**{kind}** ({n})" if kind == "all" else f"{kind} ({n})"
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render(measured: dict[str, Any]) -> str:
+    parts = [BEGIN]
+    for half, title in (("holdout", "Holdout half"), ("tuning", "Tuning half")):
+        parts += ["", f"**{title}**", "", *table(measured[half]["summary"])]
+    parts += ["", END]
+    return "\n".join(parts)
+
+
+def main() -> None:
+    data_dir = Path(os.environ.get("ARTICLE_DATA_DIR", ROOT.parent / "shared" / "data"))
+    endpoint = os.environ.get("OPENSEARCH_ENDPOINT", "http://127.0.0.1:9200")
+    client = build_client(Settings(OPENSEARCH_ENDPOINT=endpoint, OPENSEARCH_TIMEOUT_S=120))
+    measured = measure(client, endpoint, data_dir, f"relevance-report-{uuid.uuid4().hex[:6]}")
+    text = DOC.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    DOC.write_text(text[:start] + render(measured) + text[end:], encoding="utf-8")
+    RAW.write_text(json.dumps(measured, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(render(measured))
+
+
+if __name__ == "__main__":
+    main()

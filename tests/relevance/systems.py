@@ -1,0 +1,64 @@
+"""The three systems the known-item table compares, as rankers over one node.
+
+- ``ours``: the real search handler, in process, over our index of the whole corpus.
+- ``indonesian``: OpenSearch's stock ``indonesian`` analyzer, ``multi_match`` title^3 + body.
+- ``bm25``: the ``standard`` analyzer (no stemming, no stopwords), the same plain query.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from opensearchpy import OpenSearch
+
+from tests.relevance import full_corpus
+from tests.relevance.api import env, search
+from tests.relevance.baseline import baseline_ranking
+from tests.relevance.known_items import Ranker
+
+BASELINES = {"indonesian": "indonesian", "bm25": "standard"}
+
+
+def ensure_indices(client: OpenSearch, data_dir: Path, prefix: str) -> dict[str, str]:
+    """Index names per system, building those that do not exist yet."""
+    names = {
+        "ours": f"{prefix}-ours-{full_corpus.analysis_fingerprint()}",
+        **{system: f"{prefix}-{system}" for system in BASELINES},
+    }
+    if not full_corpus.exists(client, names["ours"]):
+        full_corpus.build_ours(client, names["ours"], data_dir)
+    for system, analyzer in BASELINES.items():
+        if not full_corpus.exists(client, names[system]):
+            full_corpus.build_baseline(client, names[system], analyzer, data_dir)
+    return names
+
+
+@contextmanager
+def handler_env(endpoint: str, alias: str) -> Iterator[None]:
+    previous = {k: os.environ.get(k) for k in env(endpoint, alias)}
+    os.environ.update(env(endpoint, alias))
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def ours() -> Ranker:
+    def rank(q: str) -> list[str]:
+        reply = search(q=q, size=10)
+        if reply.status != 200:
+            raise AssertionError(f"search {q!r} answered {reply.status}: {reply.body}")
+        return [r["id"] for r in reply.body["results"]]
+
+    return rank
+
+
+def baseline(client: OpenSearch, index: str) -> Ranker:
+    return lambda q: baseline_ranking(client, index, q)
