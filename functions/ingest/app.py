@@ -1,11 +1,12 @@
-"""Ingest function: S3 uploads (via SQS, S3 notifications or EventBridge) become articles.
+"""Ingest function: S3 uploads, notified through SQS, become articles.
 
-SQS is the production path: each message is processed on its own and failures are reported
-back per message (partial batch response), so one bad upload never re-drives the good ones.
+Each message is processed on its own and failures are reported back per message (partial
+batch response), so one bad upload never re-drives the good ones.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -16,9 +17,11 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cariberita.ingest.deadline import Deadline
-from cariberita.ingest.events import UnknownEvent, is_sqs_batch, object_events
+from cariberita.ingest.events import ObjectEvent, UnknownEvent, is_sqs_batch, object_events
+from cariberita.ingest.opensearch_writer import OpenSearchIndexWriter
 from cariberita.ingest.service import IngestService
 from cariberita.ingest.settings import IngestSettings
+from cariberita.ingest.uploads import S3UploadStore
 from cariberita.observability import logger, metrics, tracer
 from cariberita.opensearch_client import get_client
 
@@ -26,7 +29,20 @@ from cariberita.opensearch_client import get_client
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-def _events(payload: Any) -> list:
+@lru_cache(maxsize=4)
+def service_for(settings: IngestSettings) -> IngestService:
+    """The service with the real index writer and upload store, built once per container."""
+    writer = OpenSearchIndexWriter(
+        get_client(settings),
+        settings.articles_index,
+        max_chunk_bytes=settings.bulk_max_bytes,
+        max_chunk_actions=settings.bulk_max_actions,
+        request_timeout_s=settings.bulk_timeout_s,
+    )
+    return IngestService.with_bundled_map(settings, writer, S3UploadStore())
+
+
+def _events(payload: Any) -> list[ObjectEvent]:
     try:
         return object_events(payload)
     except UnknownEvent as exc:
@@ -40,7 +56,7 @@ def _events(payload: Any) -> list:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = IngestSettings.from_env()
-    service = IngestService(settings, get_client(settings))
+    service = service_for(settings)
     deadline = Deadline(context, settings.time_margin_ms)
 
     if is_sqs_batch(event):

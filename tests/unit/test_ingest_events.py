@@ -45,7 +45,7 @@ def test_event_files_are_read(name, expected):
 def test_encoded_key_with_spaces_slash_and_unicode_is_decoded():
     (event,) = object_events(load_event("ingest-s3-put-encoded-key.json"))
     assert event.key == "uploads/Berita Jatim/Maret 2024 edisi “khusus” é.ndjson"
-    assert event.source == f"{BUCKET}/{event.key}"
+    assert event.upload == f"{BUCKET}/{event.key}"
 
 
 def test_every_record_of_a_notification_is_decoded():

@@ -29,7 +29,6 @@ def validate(path: Path, category_map: str | None = None, key: str | None = None
             handle,
             "local",
             key or path.name,
-            alias="dry-run",
             writer=None,
             category_map=load_category_map(category_map),
         )

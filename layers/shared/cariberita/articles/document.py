@@ -10,6 +10,10 @@ from cariberita.articles.categories import CategoryMap, load_category_map
 from cariberita.articles.dates import iso
 from cariberita.articles.model import Article
 
+# The indexed field naming the upload (``bucket/key``) an article's current version came from.
+# It keeps its first name, ``source``, so that indexes built before the rename stay valid.
+UPLOAD_FIELD = "source"
+
 
 def publisher_of(article: Article) -> str | None:
     """The given publisher, else the URL's host without ``www.``."""
@@ -23,11 +27,11 @@ def publisher_of(article: Article) -> str | None:
 
 def to_document(
     article: Article,
-    source: str,
+    upload: str,
     category_map: CategoryMap | None = None,
     ingested_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The document for ``article`` from ``source`` (``bucket/key``).
+    """The document for ``article`` from ``upload`` (``bucket/key`` of the S3 object).
 
     ``category`` holds every breadcrumb level plus the mapped site category (the bundled map
     unless another is given; pass ``CategoryMap()`` for none); ``source_category`` keeps the
@@ -51,6 +55,6 @@ def to_document(
         "tags": list(article.tags),
         "url": article.url,
         "publisher": publisher_of(article),
-        "source": source,
+        UPLOAD_FIELD: upload,
         "ingested_at": iso(ingested_at or datetime.now(UTC)),
     }

@@ -22,8 +22,8 @@ class ObjectEvent:
     key: str
 
     @property
-    def source(self) -> str:
-        """``bucket/key``: the value of the ``source`` field of the documents it produced."""
+    def upload(self) -> str:
+        """``bucket/key``: how the documents it produced name the upload they came from."""
         return f"{self.bucket}/{self.key}"
 
 

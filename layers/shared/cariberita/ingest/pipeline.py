@@ -1,16 +1,17 @@
-"""One object -> parsed records -> validated articles -> bulk actions -> a report.
+"""One upload -> parsed records -> validated articles -> index operations -> a report.
 
-Newer wins: each article is written with ``version_type=external_gte`` and its
-``updated_at`` (else ``published_at``) in epoch milliseconds as version, so a late retry of
-an old batch gets a 409 from OpenSearch ("skipped as older") instead of overwriting a newer
-edit, while re-uploading the same batch rewrites the same documents (same ids, same versions).
+Newer wins: each article is written with its ``updated_at`` (else ``published_at``) in epoch
+milliseconds as an external version, so a late retry of an old batch is skipped as older
+instead of overwriting a newer edit, while re-uploading the same batch rewrites the same
+documents (same ids, same versions).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from cariberita.articles.categories import CategoryMap
 from cariberita.articles.document import to_document
@@ -18,20 +19,24 @@ from cariberita.articles.model import Tombstone
 from cariberita.articles.parsers import Limits, RawRecord, UnparseableObject, open_records
 from cariberita.articles.records import article_from_record
 from cariberita.errors import InvalidArticle
-from cariberita.ingest.bulk import BulkWriter, Outcome
+from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.prefetch import prefetch
 from cariberita.ingest.report import Report
+from cariberita.ingest.retries import RetryingWriter
+from cariberita.ingest.writer import (
+    DeleteArticle,
+    IndexArticle,
+    IndexWriter,
+    ItemOutcome,
+    Operation,
+)
 
-Meta = tuple[str, int, str]  # (unit, position, article id)
+Position = tuple[str, int, str]  # (unit, position, article id)
 
 
-def _actions(
-    records: Iterator[RawRecord],
-    report: Report,
-    source: str,
-    alias: str,
-    category_map: CategoryMap,
-) -> Iterator[tuple[dict[str, Any], Meta]]:
+def _operations(
+    records: Iterator[RawRecord], report: Report, upload: str, category_map: CategoryMap
+) -> Iterator[tuple[Operation, Position]]:
     ingested_at = datetime.now(UTC)
     for raw in records:
         report.counts["received"] += 1
@@ -47,36 +52,27 @@ def _actions(
             )
             continue
         report.counts["valid"] += 1
-        meta: Meta = (raw.unit, raw.position, item.id)
+        position: Position = (raw.unit, raw.position, item.id)
         if isinstance(item, Tombstone):
-            action: dict[str, Any] = {"_op_type": "delete", "_index": alias, "_id": item.id}
-            if item.version is not None:
-                action.update(version=item.version, version_type="external_gte")
+            yield DeleteArticle(item.id, item.version), position
         else:
-            action = {
-                "_op_type": "index",
-                "_index": alias,
-                "_id": item.id,
-                "version": item.version,
-                "version_type": "external_gte",
-                "_source": to_document(item, source, category_map, ingested_at),
-            }
-        yield action, meta
+            document = to_document(item, upload, category_map, ingested_at)
+            yield IndexArticle(item.id, item.version, document), position
 
 
-def _count(report: Report, outcome: Outcome) -> None:
-    unit, position, article_id = outcome.meta
+def _count(report: Report, outcome: ItemOutcome, position: Position) -> None:
+    unit, number, article_id = position
     if outcome.result == "created":
         report.counts["indexed"] += 1
     elif outcome.result == "updated":
         report.counts["updated"] += 1
     elif outcome.result in ("deleted", "not_found"):
         report.counts["deleted"] += 1
-    elif outcome.result == "conflict":
+    elif outcome.result == "skipped_older":
         report.counts["skipped_older"] += 1
     else:
         report.counts["valid"] -= 1
-        report.reject(unit, position, f"not indexed: {outcome.reason}", article_id)
+        report.reject(unit, number, f"not indexed: {outcome.reason}", article_id)
 
 
 def ingest_stream(
@@ -84,39 +80,41 @@ def ingest_stream(
     bucket: str,
     key: str,
     *,
-    alias: str,
-    writer: BulkWriter | None,
+    writer: IndexWriter | None,
     category_map: CategoryMap,
+    deadline: Deadline | None = None,
     limits: Limits | None = None,
     max_listed: int = 1_000,
+    rng: random.Random | None = None,
 ) -> Report:
-    """Parse, validate and (unless ``writer`` is None: a dry run) index one object.
+    """Parse, validate and (unless ``writer`` is None: a dry run) index one upload.
 
     Bad records are rejected in the report and never stop their neighbours. An unreadable
-    object yields a report with ``error`` (status ``unparseable``), not an exception, so it
-    is acknowledged rather than retried forever. Raises OutOfTime (from the writer) when the
-    invocation runs out of time.
+    upload yields a report with ``error`` (status ``unparseable``), not an exception, so it
+    is acknowledged rather than retried forever. Raises OutOfTime when the invocation runs out
+    of time and IndexUnavailable when the index cannot be reached: the message is redelivered.
     """
     report = Report(bucket, key, max_listed=max_listed, dry_run=writer is None)
     stream = None
     try:
         stream, report.format, records = open_records(raw, key, limits)
-        actions = _actions(records, report, f"{bucket}/{key}", alias, category_map)
+        operations = _operations(records, report, f"{bucket}/{key}", category_map)
         if writer is None:
-            for _ in actions:
+            for _ in operations:
                 pass
         else:
+            retrying = RetryingWriter(writer, deadline or Deadline(), rng)
             # Parsing runs one chunk ahead in a thread; it alone touches received/valid and
-            # the rejections until it ends, so failed writes are counted once it has.
-            failed: list[Outcome] = []
-            for outcome in writer.write(prefetch(actions, writer.max_chunk_actions)):
-                if outcome.result == "error":
-                    failed.append(outcome)
+            # the rejections until it ends, so refused writes are counted once it has.
+            refused: list[tuple[ItemOutcome, Position]] = []
+            for outcome, position in retrying.write(prefetch(operations, writer.chunk_size)):
+                if outcome.result == "rejected":
+                    refused.append((outcome, position))
                 else:
-                    _count(report, outcome)
-            for outcome in failed:
-                _count(report, outcome)
-            report.retried = writer.retried
+                    _count(report, outcome, position)
+            for outcome, position in refused:
+                _count(report, outcome, position)
+            report.retried = retrying.retried
     except UnparseableObject as exc:
         report.error = str(exc)
     finally:

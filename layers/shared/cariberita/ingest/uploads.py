@@ -1,0 +1,34 @@
+"""Where uploads are read and reports written: the bucket, behind a small port.
+
+``S3UploadStore`` is the adapter (boto3, through ``cariberita.storage``);
+``tests/support/fake_upload_store.py`` is the in-memory fake for unit tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO, Protocol
+
+from cariberita import storage
+
+
+class UploadStore(Protocol):
+    def open(self, bucket: str, key: str) -> BinaryIO | None:
+        """A readable stream of the upload's bytes, or None when it no longer exists."""
+        ...
+
+    def write_report(self, bucket: str, key: str, text: str) -> None:
+        """Write a report (UTF-8 JSON) at ``key``."""
+        ...
+
+
+class S3UploadStore:
+    """``UploadStore`` over S3; ``client`` defaults to the container's boto3 client."""
+
+    def __init__(self, client: Any | None = None) -> None:
+        self._client = client
+
+    def open(self, bucket: str, key: str) -> BinaryIO | None:
+        return storage.open_object(bucket, key, self._client)
+
+    def write_report(self, bucket: str, key: str, text: str) -> None:
+        storage.put_text(bucket, key, text, self._client)

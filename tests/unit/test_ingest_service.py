@@ -1,0 +1,213 @@
+"""IngestService.handle on in-memory fakes: newer wins, deletes, partial failures, the report."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from cariberita.articles.categories import CategoryMap
+from cariberita.ingest.deadline import Deadline, OutOfTime
+from cariberita.ingest.events import ObjectEvent
+from cariberita.ingest.service import IngestService
+from cariberita.ingest.settings import IngestSettings
+from cariberita.ingest.writer import IndexUnavailable, ItemOutcome
+
+from tests.support.fake_index_writer import FakeIndexWriter
+from tests.support.fake_upload_store import FakeUploadStore
+from tests.support.paths import SAMPLES
+
+BUCKET = "berita"
+SETTINGS = IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://index.invalid"})
+
+
+class Clock:
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@pytest.fixture(autouse=True)
+def _no_sleep(monkeypatch):
+    monkeypatch.setattr("cariberita.ingest.deadline.time.sleep", lambda s: None)
+
+
+@pytest.fixture
+def index() -> FakeIndexWriter:
+    return FakeIndexWriter(chunk_size=10)
+
+
+@pytest.fixture
+def bucket() -> FakeUploadStore:
+    return FakeUploadStore()
+
+
+@pytest.fixture
+def service(index, bucket) -> IngestService:
+    return IngestService(SETTINGS, index, bucket, CategoryMap(), random.Random(0))
+
+
+def ndjson(*records: dict) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+def article(id_: str, title: str, updated_at: str) -> dict:
+    return {"id": id_, "title": title, "body": f"Isi berita {title}.", "updated_at": updated_at}
+
+
+def upload(service, bucket, key: str, data: bytes, deadline: Deadline | None = None) -> dict:
+    """Put the upload, handle its event, return the report written to the bucket."""
+    bucket.put(BUCKET, key, data)
+    service.handle(ObjectEvent("created", BUCKET, key), deadline or Deadline())
+    return bucket.report(BUCKET, f"reports/{key}.json")
+
+
+def remove(service, bucket, key: str) -> dict:
+    bucket.remove(BUCKET, key)
+    service.handle(ObjectEvent("removed", BUCKET, key), Deadline())
+    return bucket.report(BUCKET, f"reports/{key}.json")
+
+
+def test_an_older_copy_never_overwrites_a_newer_one(service, bucket, index):
+    upload(service, bucket, "uploads/baru.ndjson", ndjson(article("x", "Baru", "2024-03-02")))
+
+    report = upload(
+        service, bucket, "uploads/lama.ndjson", ndjson(article("x", "Lama", "2024-03-01"))
+    )
+
+    assert report["counts"]["skipped_older"] == 1
+    assert report["counts"]["indexed"] == report["counts"]["updated"] == 0
+    assert index.documents()["x"]["title"] == "Baru"
+    assert index.documents()["x"]["source"] == f"{BUCKET}/uploads/baru.ndjson"
+
+
+def test_a_newer_edit_replaces_the_older_one(service, bucket, index):
+    upload(service, bucket, "uploads/v1.ndjson", ndjson(article("x", "Satu", "2024-03-01")))
+    report = upload(service, bucket, "uploads/v2.ndjson", ndjson(article("x", "Dua", "2024-03-05")))
+
+    assert report["counts"]["updated"] == 1
+    assert index.documents()["x"]["title"] == "Dua"
+
+
+def test_reuploading_the_same_batch_rewrites_the_same_documents(service, bucket, index):
+    data = (SAMPLES / "batch-berita.ndjson").read_bytes()
+    first = upload(service, bucket, "uploads/a.ndjson", data)
+    second = upload(service, bucket, "uploads/a.ndjson", data)
+
+    assert first["counts"]["indexed"] == second["counts"]["updated"] == 24
+    assert second["counts"]["indexed"] == second["counts"]["skipped_older"] == 0
+    assert len(index.articles) == 24
+
+
+def test_removing_an_upload_deletes_its_articles_but_not_newer_copies(service, bucket, index):
+    upload(service, bucket, "uploads/lama.ndjson", ndjson(
+        article("d-1", "Tetap", "2024-03-01"), article("d-2", "Terhapus", "2024-03-01")
+    ))  # fmt: skip
+    upload(service, bucket, "uploads/baru.ndjson", ndjson(article("d-1", "Revisi", "2024-03-03")))
+
+    report = remove(service, bucket, "uploads/lama.ndjson")
+
+    assert report["status"] == "removed"
+    assert report["counts"]["deleted"] == 1
+    assert {k: v["title"] for k, v in index.documents().items()} == {"d-1": "Revisi"}
+
+
+def test_tombstones_delete_unless_the_article_is_newer(service, bucket, index):
+    upload(service, bucket, "uploads/isi.ndjson", ndjson(
+        article("t-1", "Dicabut", "2024-03-01"), article("t-2", "Diperbarui", "2024-03-10")
+    ))  # fmt: skip
+
+    report = upload(service, bucket, "uploads/cabut.ndjson", ndjson(
+        {"id": "t-1", "deleted": True},
+        {"id": "t-2", "deleted": True, "updated_at": "2024-03-05"},
+        {"id": "t-absent", "deleted": True},
+    ))  # fmt: skip
+
+    assert report["counts"]["deleted"] == 2  # t-1 and the absent one: deletes are idempotent
+    assert report["counts"]["skipped_older"] == 1
+    assert set(index.articles) == {"t-2"}
+
+
+def test_items_the_index_refuses_are_reported_and_the_rest_indexed(service, bucket, index):
+    index.fail("b", ItemOutcome("rejected", "mapper_parsing_exception: too deep"))
+    index.fail("c", ItemOutcome("retryable", "429"), times=2)
+    records = [article(i, f"Judul {i}", "2024-03-01") for i in "abcd"]
+
+    report = upload(service, bucket, "uploads/campur.ndjson", ndjson(*records))
+
+    assert report["status"] == "rejected_records"
+    assert report["rejected"] == [
+        {"line": 2, "id": "b", "reason": "not indexed: mapper_parsing_exception: too deep"}
+    ]
+    assert report["counts"] | {"started": 0} == {
+        "received": 4, "valid": 3, "indexed": 3, "updated": 0, "skipped_older": 0,
+        "deleted": 0, "rejected": 1, "started": 0,
+    }  # fmt: skip
+    assert report["retried"] == 2
+    assert set(index.articles) == {"a", "c", "d"}
+
+
+def test_items_still_refused_when_time_runs_out_raise_for_redelivery(service, bucket, index):
+    index.fail("b", ItemOutcome("retryable", "503"), times=1_000)
+    data = ndjson(*(article(i, f"Judul {i}", "2024-03-01") for i in "abc"))
+    bucket.put(BUCKET, "uploads/sibuk.ndjson", data)
+
+    with pytest.raises(OutOfTime):
+        service.handle(
+            ObjectEvent("created", BUCKET, "uploads/sibuk.ndjson"),
+            Deadline(Clock(20_000), margin_ms=15_000),
+        )
+
+    assert bucket.reports == {}  # no report until the upload is settled
+    assert set(index.articles) == {"a", "c"}  # a redelivery rewrites them harmlessly
+
+
+def test_an_unreachable_index_raises_for_redelivery(service, bucket, index):
+    index.unavailable = True
+    bucket.put(BUCKET, "uploads/a.ndjson", ndjson(article("a", "Judul", "2024-03-01")))
+
+    with pytest.raises(IndexUnavailable):
+        service.handle(ObjectEvent("created", BUCKET, "uploads/a.ndjson"), Deadline())
+    with pytest.raises(IndexUnavailable):
+        service.handle(ObjectEvent("removed", BUCKET, "uploads/a.ndjson"), Deadline())
+    assert bucket.reports == {}
+
+
+def test_the_report_counts_and_lists_invalid_records(service, bucket, index):
+    report = upload(
+        service, bucket, "uploads/rusak.ndjson", (SAMPLES / "batch-rusak.ndjson").read_bytes()
+    )
+
+    assert report["object"] == f"s3://{BUCKET}/uploads/rusak.ndjson"
+    assert report["status"] == "rejected_records"
+    assert report["format"] == "ndjson"
+    assert report["counts"]["received"] == 10
+    assert report["counts"]["rejected"] == 5
+    assert [r["line"] for r in report["rejected"]] == [2, 4, 5, 7, 8]
+    assert report["rejected"][0] == {
+        "line": 2, "id": "rusak-01", "reason": "title: required field is missing",
+    }  # fmt: skip
+    assert set(index.articles) == {"cb-0001", "cb-0005", "cb-0025"}
+
+
+def test_an_unreadable_upload_gets_a_report_not_an_exception(service, bucket, index):
+    report = upload(service, bucket, "uploads/rusak.json", b'[{"title": "a", "body": ')
+
+    assert report["status"] == "unparseable"
+    assert "invalid JSON" in report["error"]
+    assert index.requests == []
+
+
+def test_uploads_under_the_reports_prefix_are_ignored(service, bucket, index):
+    bucket.put(BUCKET, "reports/uploads/a.ndjson.json", b"{}")
+    event = ObjectEvent("created", BUCKET, "reports/uploads/a.ndjson.json")
+
+    assert service.handle(event, Deadline()) is None
+    assert bucket.reports == {} and index.requests == []
+
+
+def test_an_upload_gone_before_it_is_read_is_nothing_to_do(service, bucket):
+    assert service.handle(ObjectEvent("created", BUCKET, "uploads/weg.ndjson"), Deadline()) is None
+    assert bucket.reports == {}
