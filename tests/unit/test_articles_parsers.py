@@ -11,7 +11,7 @@ from cariberita.articles import article_from_record, to_document
 from cariberita.articles.parsers import Limits, UnparseableObject, detect_format, open_records
 from cariberita.articles.parsers.textpage import split_author
 
-from tests.conftest import SAMPLES
+from tests.support.paths import SAMPLES
 
 
 def documents(data: bytes, name: str, limits: Limits | None = None) -> list[dict]:
@@ -70,9 +70,18 @@ def test_raw_text_page_sample_is_read_like_the_real_one():
     ("paragraph", "text", "author"),
     [
         ("Selesai.(jekyridwan)", "Selesai.", "jekyridwan"),
-        ("Selesai. (Budi Santoso/red)", "Selesai.", "Budi Santoso/red"),
+        # "/red" is the desk (redaksi), not part of the name.
+        ("Selesai. (Budi Santoso/red)", "Selesai.", "Budi Santoso"),
+        ("Selesai. (ant/Rina Marlina)", "Selesai.", "Rina Marlina"),
         ("Nilainya naik (63,37)", "Nilainya naik (63,37)", None),
         ("Kata Wali Kota (Pemkot)", "Kata Wali Kota (Pemkot)", None),
+        # Initials, agencies and markers are removed from the text but name nobody.
+        ("Selesai. (jek)", "Selesai.", None),
+        ("Selesai.(ant/dan)", "Selesai.", None),
+        ("Selesai. (*)", "Selesai.", None),
+        ("Selesai. (ADV)", "Selesai.", None),
+        ("Selesai. (Antara)", "Selesai.", None),
+        ("Selesai. (Bersambung)", "Selesai.", None),
     ],
 )
 def test_author_in_trailing_parentheses_only_after_a_finished_sentence(paragraph, text, author):

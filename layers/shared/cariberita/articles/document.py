@@ -52,6 +52,8 @@ def to_document(
         "published_at": iso(article.published_at),
         "updated_at": iso(article.updated_at),
         "author": article.author,
+        "editor": article.editor,
+        "image_caption": article.image_caption,
         "tags": list(article.tags),
         "url": article.url,
         "publisher": publisher_of(article),

@@ -23,6 +23,7 @@ from cariberita.articles.text import clean_body, clean_line
 MAX_TITLE_CHARS = 1_000
 MAX_BODY_CHARS = 500_000
 MAX_AUTHOR_CHARS = 200
+MAX_CAPTION_CHARS = 1_000
 MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 MAX_URL_CHARS = 2_048
@@ -43,6 +44,8 @@ class Article(BaseModel):
     published_at: datetime | None = None
     updated_at: datetime | None = None
     author: str | None = Field(default=None, max_length=MAX_AUTHOR_CHARS)
+    editor: str | None = Field(default=None, max_length=MAX_AUTHOR_CHARS)
+    image_caption: str | None = Field(default=None, max_length=MAX_CAPTION_CHARS)
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     publisher: str | None = Field(default=None, max_length=253)
@@ -70,7 +73,7 @@ class Article(BaseModel):
             data["id"] = str(data["id"]) if isinstance(data["id"], int) else data["id"]
         return data
 
-    @field_validator("title", "author", "publisher", mode="before")
+    @field_validator("title", "author", "editor", "image_caption", "publisher", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
         return clean_line(value) if isinstance(value, str) else value

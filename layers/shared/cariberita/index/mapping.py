@@ -59,6 +59,12 @@ def mappings() -> dict[str, Any]:
                 **lowercase_keyword,
                 "fields": {"text": {"type": "text", "analyzer": "id_exact"}},
             },
+            "editor": {
+                **lowercase_keyword,
+                "fields": {"text": {"type": "text", "analyzer": "id_exact"}},
+            },
+            # Stored and analysed, but in no query's fields: captions describe a photo.
+            "image_caption": {"type": "text", "analyzer": "id_news"},
             "tags": lowercase_keyword,
             "url": {"type": "keyword", "ignore_above": 2048},
             "publisher": lowercase_keyword,
