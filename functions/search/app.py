@@ -67,8 +67,17 @@ def create_app(cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
             str | None, Query(max_length=p.MAX_CURSOR_CHARS, description="next_cursor")
         ] = None,
     ) -> Response[schemas.SearchResponse]:
-        request = p.search_params(
-            q, category, date_from, date_to, author, tag, sort, page, size, cursor
+        request = p.SearchParams.from_query(
+            q=q,
+            category=category,
+            date_from=date_from,
+            date_to=date_to,
+            author=author,
+            tag=tag,
+            sort=sort,
+            page=page,
+            size=size,
+            cursor=cursor,
         )
         secret = app.context["settings"].cursor_secret.get_secret_value()
         return responses.ok(

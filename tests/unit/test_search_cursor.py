@@ -8,13 +8,13 @@ import json
 import pytest
 from cariberita.errors import InvalidRequest
 from cariberita.search import cursor
-from cariberita.search.params import search_params
+from cariberita.search.params import SearchParams
 
 SECRET = "geheim-0123456789abcdef"  # secrets-scan: allow (test-only key)
 
 
 def test_round_trip_keeps_position_and_count():
-    params = search_params(q="banjir", categories=["Hukrim"])
+    params = SearchParams.from_query(q="banjir", category=["Hukrim"])
     token = cursor.encode(SECRET, params, [3.5, 1710000000000, "cb-0001"], 20)
     position = cursor.decode(SECRET, params, token)
     assert position.search_after == [3.5, 1710000000000, "cb-0001"]
@@ -22,13 +22,13 @@ def test_round_trip_keeps_position_and_count():
 
 
 def test_page_size_may_change_between_pages():
-    token = cursor.encode(SECRET, search_params(q="banjir", size=10), [1], 10)
-    assert cursor.decode(SECRET, search_params(q="banjir", size=50), token).seen == 10
+    token = cursor.encode(SECRET, SearchParams.from_query(q="banjir", size=10), [1], 10)
+    assert cursor.decode(SECRET, SearchParams.from_query(q="banjir", size=50), token).seen == 10
 
 
 def test_query_differing_only_in_case_or_spacing_keeps_its_cursor():
-    token = cursor.encode(SECRET, search_params(q="Banjir  Bandang"), [1], 10)
-    assert cursor.decode(SECRET, search_params(q="banjir bandang"), token).seen == 10
+    token = cursor.encode(SECRET, SearchParams.from_query(q="Banjir  Bandang"), [1], 10)
+    assert cursor.decode(SECRET, SearchParams.from_query(q="banjir bandang"), token).seen == 10
 
 
 @pytest.mark.parametrize(
@@ -36,14 +36,14 @@ def test_query_differing_only_in_case_or_spacing_keeps_its_cursor():
     [
         {"q": "gempa"},
         {"q": "banjir", "sort": "newest"},
-        {"q": "banjir", "categories": ["bola"]},
+        {"q": "banjir", "category": ["bola"]},
         {"q": "banjir", "tag": "cuaca"},
     ],
 )
 def test_cursor_for_another_query_is_refused(other):
-    token = cursor.encode(SECRET, search_params(q="banjir"), [1], 10)
+    token = cursor.encode(SECRET, SearchParams.from_query(q="banjir"), [1], 10)
     with pytest.raises(InvalidRequest) as err:
-        cursor.decode(SECRET, search_params(**other), token)
+        cursor.decode(SECRET, SearchParams.from_query(**other), token)
     assert err.value.code == "cursor_mismatch"
     assert err.value.field == "cursor"
 
@@ -68,7 +68,7 @@ def _forge(token: str) -> str:
     ],
 )
 def test_tampered_or_garbage_cursor_is_refused(make_bad):
-    params = search_params(q="banjir")
+    params = SearchParams.from_query(q="banjir")
     token = cursor.encode(SECRET, params, [1], 10)
     with pytest.raises(InvalidRequest) as err:
         cursor.decode(SECRET, params, make_bad(token))
@@ -76,7 +76,7 @@ def test_tampered_or_garbage_cursor_is_refused(make_bad):
 
 
 def test_cursor_signed_with_another_secret_is_refused():
-    params = search_params(q="banjir")
+    params = SearchParams.from_query(q="banjir")
     token = cursor.encode("another-secret-0123456789", params, [1], 10)
     with pytest.raises(InvalidRequest):
         cursor.decode(SECRET, params, token)

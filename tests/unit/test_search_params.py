@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 from cariberita.errors import InvalidRequest
-from cariberita.search.params import RESULT_WINDOW, normalise_text, search_params
+from cariberita.search.params import RESULT_WINDOW, SearchParams, normalise_text
+from pydantic import ValidationError
 
 
 @pytest.mark.parametrize(
@@ -26,22 +27,22 @@ def test_text_is_normalised(raw, clean):
 
 
 def test_categories_are_lowercased_deduplicated_and_unescaped():
-    params = search_params(
-        categories=["HUKRIM", "hukrim", " Berita  Utama ", "News &amp; Entertainment"]
+    params = SearchParams.from_query(
+        category=["HUKRIM", "hukrim", " Berita  Utama ", "News &amp; Entertainment"]
     )
-    assert params.categories == ("hukrim", "berita utama", "news & entertainment")
+    assert params.filters.category == ("hukrim", "berita utama", "news & entertainment")
 
 
 def test_filters_record_only_what_was_asked():
-    params = search_params(q="x", tag="Cuaca", date_from=date(2024, 1, 1))
-    assert params.filters == {"tag": "cuaca", "date_from": "2024-01-01"}
+    params = SearchParams.from_query(q="x", tag="Cuaca", date_from=date(2024, 1, 1))
+    assert params.filters.asked() == {"tag": "cuaca", "date_from": "2024-01-01"}
 
 
 @pytest.mark.parametrize(
     ("kwargs", "field", "code"),
     [
         ({"q": "kata " * 33}, "q", "invalid_parameter"),
-        ({"categories": [f"k{i}" for i in range(11)]}, "category", "invalid_parameter"),
+        ({"category": [f"k{i}" for i in range(11)]}, "category", "invalid_parameter"),
         ({"author": "x" * 101}, "author", "invalid_parameter"),
         (
             {"date_from": date(2024, 2, 2), "date_to": date(2024, 2, 1)},
@@ -54,10 +55,28 @@ def test_filters_record_only_what_was_asked():
 )
 def test_invalid_combinations_name_the_parameter(kwargs, field, code):
     with pytest.raises(InvalidRequest) as err:
-        search_params(**kwargs)
+        SearchParams.from_query(**kwargs)
     assert (err.value.field, err.value.code) == (field, code)
 
 
+def test_a_variant_keeps_every_other_field_and_stays_frozen():
+    params = SearchParams.from_query(q="banjir", category=["bola"], author="Rina", size=20)
+    variant = params.model_copy(update={"q": "banjur"})
+    assert variant.filters == params.filters
+    assert (variant.sort, variant.size) == (params.sort, params.size)
+    with pytest.raises(ValidationError):
+        params.q = "x"  # type: ignore[misc]
+
+
+def test_values_the_edge_did_not_check_are_refused_naming_the_parameter():
+    with pytest.raises(InvalidRequest) as err:
+        SearchParams.from_query(size=0)
+    assert err.value.field == "size"
+    with pytest.raises(InvalidRequest) as err:
+        SearchParams.from_query(date_from="31-03-2024")
+    assert err.value.field == "date_from"
+
+
 def test_last_page_inside_the_window_is_allowed():
-    params = search_params(page=RESULT_WINDOW // 50, size=50)
+    params = SearchParams.from_query(page=RESULT_WINDOW // 50, size=50)
     assert params.offset + params.size == RESULT_WINDOW

@@ -29,9 +29,9 @@ class Position:
 
 
 def fingerprint(params: SearchParams) -> str:
-    """What must not change between pages: query text, filters and sort (not the page size)."""
+    """What must not change between pages: query text, every filter and sort (not the page size)."""
     canonical = json.dumps(
-        {"q": params.q.lower(), "f": params.filters, "s": params.sort},
+        {"q": params.q.lower(), "f": params.filters.asked(), "s": params.sort},
         sort_keys=True,
         ensure_ascii=True,
     )

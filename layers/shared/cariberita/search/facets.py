@@ -28,7 +28,8 @@ def label(value: str) -> str:
     return " ".join(w.upper() if w in _ACRONYMS else w.capitalize() for w in words)
 
 
-def aggregations(category_filter: dict[str, Any] | None) -> dict[str, Any]:
+def aggregations(post_filter: dict[str, Any] | None) -> dict[str, Any]:
+    """Category counts over everything but the post_filter; months within it."""
     months: dict[str, Any] = {
         "date_histogram": {
             "field": "published_at",
@@ -38,8 +39,8 @@ def aggregations(category_filter: dict[str, Any] | None) -> dict[str, Any]:
             "min_doc_count": 1,
         }
     }
-    if category_filter is not None:
-        months = {"filter": category_filter, "aggs": {"months": months}}
+    if post_filter is not None:
+        months = {"filter": post_filter, "aggs": {"months": months}}
     return {
         "categories": {"terms": {"field": "category", "size": CATEGORY_FACET_SIZE}},
         "months": months,

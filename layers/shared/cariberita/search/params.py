@@ -1,15 +1,30 @@
-"""What a reader may ask for, normalised and checked beyond what the HTTP layer validates."""
+"""What a reader may ask for: one frozen model per search request, normalised and cross-checked.
+
+A filter is declared once, as a field of :class:`Filters`: its type, its normalisation, its
+limits and how it arrives (:class:`Input`). Its OpenSearch clause is the entry of the same name
+in ``cariberita.search.query.CLAUSES``. Everything else reaches every filter through the model:
+the HTTP query parameters are derived from the fields, the cursor fingerprint and query
+analytics use :meth:`Filters.asked`, and did-you-mean re-queries a ``model_copy`` of the request.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, cast
 
-from pydantic import BeforeValidator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from cariberita.errors import InvalidRequest
 
@@ -62,91 +77,152 @@ def normalise_text(text: str | None, unescape: bool = False) -> str:
 
 
 @dataclass(frozen=True)
-class SearchParams:
-    """A validated search request; build it with :func:`search_params`."""
+class Input:
+    """How a parameter arrives, checked at the edge before it is normalised.
 
-    q: str = ""
-    categories: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-    author: str | None = None
-    tag: str | None = None
-    sort: Sort = "relevance"
-    page: int = 1
-    size: int = DEFAULT_SIZE
-    cursor: str | None = None
-    filters: dict[str, object] = field(default_factory=dict, compare=False)
+    ``type`` is the raw type a caller sends (a list for a repeatable parameter); the limits apply
+    to the raw value (``max_chars`` to each item of a list). The HTTP edge derives its query
+    parameters, their validation and their OpenAPI description from these.
+    """
+
+    type: Any
+    description: str | None = None
+    max_chars: int | None = None
+    max_items: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def _text(value: object) -> str:
+    text = normalise_text(cast(str | None, value))
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidRequest(f"q is longer than {MAX_QUERY_CHARS} characters", "q")
+    if len(text.split()) > MAX_QUERY_WORDS:
+        raise InvalidRequest(f"q has more than {MAX_QUERY_WORDS} words", "q")
+    return text
+
+
+def _keyword(value: object, info: ValidationInfo) -> str | None:
+    """A single keyword filter: unescaped, normalised, lowercased; None when empty."""
+    raw = cast(str | None, value)
+    name = info.field_name or "filter"
+    if raw and len(raw) > MAX_FILTER_CHARS:
+        raise InvalidRequest(f"{name} is longer than {MAX_FILTER_CHARS} characters", name)
+    return normalise_text(raw, unescape=True).lower() or None
+
+
+def _categories(value: object) -> tuple[str, ...]:
+    """Category values: each as :func:`_keyword`, duplicates dropped."""
+    name = "category"
+    raw = cast("list[str] | tuple[str, ...] | None", value) or ()
+    values = tuple(
+        dict.fromkeys(v.lower() for v in (normalise_text(r, unescape=True) for r in raw) if v)
+    )
+    if len(values) > MAX_CATEGORIES:
+        raise InvalidRequest(f"at most {MAX_CATEGORIES} categories", name)
+    if any(len(v) > MAX_FILTER_CHARS for v in values):
+        raise InvalidRequest(f"{name} is longer than {MAX_FILTER_CHARS} characters", name)
+    return values
+
+
+Keyword = Annotated[str | None, Input(str, max_chars=MAX_FILTER_CHARS), BeforeValidator(_keyword)]
+"""A keyword filter (``author``, ``tag``): one value, compared case-insensitively."""
+
+Day = Annotated[IsoDay | None, Input(IsoDay, description="Inclusive, yyyy-MM-dd in WIB")]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Filters(BaseModel):
+    """Every filter of a search; a field here plus its clause in ``query.CLAUSES`` adds one."""
+
+    model_config = _FROZEN
+
+    category: Annotated[
+        tuple[str, ...],
+        Input(
+            list[str],
+            "Repeatable; any level of the category path, case-insensitive",
+            max_chars=MAX_FILTER_CHARS,
+            max_items=MAX_CATEGORIES,
+        ),
+        BeforeValidator(_categories),
+    ] = ()
+    date_from: Day = None
+    date_to: Day = None
+    author: Keyword = None
+    tag: Keyword = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InvalidRequest("date_from is after date_to", "date_from")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        """The filters the reader set (name -> value); unset ones are left out."""
+        return self.model_dump(exclude_defaults=True)
+
+    def asked(self) -> dict[str, Any]:
+        """:meth:`given` as JSON values: the cursor fingerprint and the analytics ``filters``."""
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+
+class SearchParams(BaseModel):
+    """A validated search request; build it with :meth:`from_query`, vary it with ``model_copy``."""
+
+    model_config = _FROZEN
+
+    q: Annotated[
+        str,
+        Input(str, "Free text; empty: latest articles", max_chars=MAX_QUERY_CHARS),
+        BeforeValidator(_text),
+    ] = ""
+    filters: Filters = Filters()
+    sort: Annotated[Sort, Input(Sort)] = "relevance"
+    page: Annotated[int, Field(ge=1), Input(int, minimum=1, maximum=MAX_PAGE)] = 1
+    size: Annotated[int, Field(ge=1), Input(int, minimum=1, maximum=MAX_SIZE)] = DEFAULT_SIZE
+    cursor: Annotated[str | None, Input(str, "next_cursor", max_chars=MAX_CURSOR_CHARS)] = None
+
+    @model_validator(mode="after")
+    def _paging(self) -> Self:
+        if self.cursor is not None and self.page != 1:
+            raise InvalidRequest("use either page or cursor, not both", "cursor")
+        if self.cursor is None and self.page * self.size > RESULT_WINDOW:
+            raise InvalidRequest(
+                f"page x size may not exceed {RESULT_WINDOW}; follow next_cursor to go further",
+                "page",
+                code="page_too_deep",
+            )
+        return self
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.size
 
+    @classmethod
+    def filters_model(cls) -> type[Filters]:
+        return cast(type[Filters], cls.model_fields["filters"].annotation)
 
-def search_params(
-    q: str | None = None,
-    categories: list[str] | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    author: str | None = None,
-    tag: str | None = None,
-    sort: Sort = "relevance",
-    page: int = 1,
-    size: int = DEFAULT_SIZE,
-    cursor: str | None = None,
-) -> SearchParams:
-    """Normalise and cross-check the parameters; raise InvalidRequest naming the bad one."""
-    text = normalise_text(q)
-    if len(text) > MAX_QUERY_CHARS:
-        raise InvalidRequest(f"q is longer than {MAX_QUERY_CHARS} characters", "q")
-    if len(text.split()) > MAX_QUERY_WORDS:
-        raise InvalidRequest(f"q has more than {MAX_QUERY_WORDS} words", "q")
-    cats = tuple(
-        dict.fromkeys(
-            c.lower() for c in (normalise_text(c, unescape=True) for c in categories or []) if c
-        )
-    )
-    if len(cats) > MAX_CATEGORIES:
-        raise InvalidRequest(f"at most {MAX_CATEGORIES} categories", "category")
-    for name, value in (
-        ("category", max(cats, key=len, default="")),
-        ("author", author),
-        ("tag", tag),
-    ):
-        if value and len(value) > MAX_FILTER_CHARS:
-            raise InvalidRequest(f"{name} is longer than {MAX_FILTER_CHARS} characters", name)
-    if date_from and date_to and date_from > date_to:
-        raise InvalidRequest("date_from is after date_to", "date_from")
-    if cursor is not None and page != 1:
-        raise InvalidRequest("use either page or cursor, not both", "cursor")
-    if cursor is None and page * size > RESULT_WINDOW:
-        raise InvalidRequest(
-            f"page x size may not exceed {RESULT_WINDOW}; follow next_cursor to go further",
-            "page",
-            code="page_too_deep",
-        )
-    author_n = normalise_text(author, unescape=True).lower() or None
-    tag_n = normalise_text(tag, unescape=True).lower() or None
-    filters: dict[str, object] = {
-        k: v
-        for k, v in {
-            "category": list(cats),
-            "date_from": date_from.isoformat() if date_from else None,
-            "date_to": date_to.isoformat() if date_to else None,
-            "author": author_n,
-            "tag": tag_n,
-        }.items()
-        if v
-    }
-    return SearchParams(
-        q=text,
-        categories=cats,
-        date_from=date_from,
-        date_to=date_to,
-        author=author_n,
-        tag=tag_n,
-        sort=sort,
-        page=page,
-        size=size,
-        cursor=cursor,
-        filters=filters,
-    )
+    @classmethod
+    def from_query(cls, **values: Any) -> Self:
+        """The request from query parameters named as callers send them (filters flat).
+
+        Raises InvalidRequest naming the parameter it refuses; an unknown name is a bug.
+        """
+        names = cls.filters_model().model_fields
+        filters = {k: v for k, v in values.items() if k in names}
+        rest = {k: v for k, v in values.items() if k not in names}
+        try:
+            return cls.model_validate({**rest, "filters": filters})
+        except ValidationError as exc:
+            raise _refused(exc) from exc
+
+
+def _refused(exc: ValidationError) -> InvalidRequest:
+    for err in exc.errors():
+        names = [str(p) for p in err["loc"] if not isinstance(p, int) and p != "filters"]
+        field = names[-1] if names else None
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        return InvalidRequest(f"{field}: {message}" if field else message, field)
+    return InvalidRequest("invalid request")

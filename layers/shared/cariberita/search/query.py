@@ -1,12 +1,19 @@
-"""The OpenSearch request body for a search: ranking, filters, facets, highlights, sort, paging."""
+"""The OpenSearch request body for a search: ranking, filters, facets, highlights, sort, paging.
+
+Every filter declared in :class:`~cariberita.search.params.Filters` has its clause in
+:data:`CLAUSES`; the body applies the clause of each filter the reader set.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cariberita.search import facets, highlight, ranking
 from cariberita.search.cursor import Position
-from cariberita.search.params import RESULT_WINDOW, SearchParams
+from cariberita.search.params import RESULT_WINDOW, Filters, SearchParams
 
 FACETS_TIME_ZONE = facets.TIME_ZONE
 # The body is not fetched: the highlighter returns its start when nothing in it matched.
@@ -32,36 +39,74 @@ _SORTS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def category_filter(params: SearchParams) -> dict[str, Any] | None:
-    return {"terms": {"category": list(params.categories)}} if params.categories else None
+@dataclass(frozen=True)
+class Clause:
+    """How one filter of :class:`~cariberita.search.params.Filters` narrows a search.
+
+    ``post_filter`` clauses narrow the results only, not the facets (see :mod:`facets`).
+    """
+
+    build: Callable[[Any], dict[str, Any]]
+    post_filter: bool = False
+
+
+def _day(bound: str) -> Callable[[date], dict[str, Any]]:
+    # ``||/d`` rounds to whole WIB days, so date_to includes its whole day.
+    def build(day: date) -> dict[str, Any]:
+        range_ = {"time_zone": FACETS_TIME_ZONE, "format": "yyyy-MM-dd", bound: f"{day}||/d"}
+        return {"range": {"published_at": range_}}
+
+    return build
+
+
+def _author(author: str) -> dict[str, Any]:
+    # The exact (lowercased) name, or every word of it in the analysed subfield.
+    return {
+        "bool": {
+            "should": [
+                {"term": {"author": author}},
+                {"match": {"author.text": {"query": author, "operator": "and"}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+CLAUSES: dict[str, Clause] = {
+    # Category narrows results only: its facet still counts the other categories.
+    "category": Clause(lambda cats: {"terms": {"category": list(cats)}}, post_filter=True),
+    "date_from": Clause(_day("gte")),
+    "date_to": Clause(_day("lte")),
+    "author": Clause(_author),
+    "tag": Clause(lambda tag: {"term": {"tags": tag}}),
+}
+"""The OpenSearch clause of every filter, by its field name in ``Filters``."""
+
+if set(CLAUSES) != set(Filters.model_fields):  # a declared filter without a clause, or the reverse
+    raise RuntimeError(
+        f"query.CLAUSES and Filters disagree: {set(CLAUSES) ^ set(Filters.model_fields)}"
+    )
+
+
+def _clauses(params: SearchParams, post: bool) -> list[dict[str, Any]]:
+    return [
+        CLAUSES[name].build(value)
+        for name, value in params.filters.given().items()
+        if CLAUSES[name].post_filter is post
+    ]
 
 
 def filters(params: SearchParams) -> list[dict[str, Any]]:
-    """Every filter except category (which is a post_filter, see :mod:`facets`)."""
-    out: list[dict[str, Any]] = []
-    if params.date_from or params.date_to:
-        bounds: dict[str, Any] = {"time_zone": FACETS_TIME_ZONE, "format": "yyyy-MM-dd"}
-        # ``||/d`` rounds to whole WIB days, so date_to includes its whole day.
-        if params.date_from:
-            bounds["gte"] = f"{params.date_from.isoformat()}||/d"
-        if params.date_to:
-            bounds["lte"] = f"{params.date_to.isoformat()}||/d"
-        out.append({"range": {"published_at": bounds}})
-    if params.author:
-        out.append(
-            {
-                "bool": {
-                    "should": [
-                        {"term": {"author": params.author}},
-                        {"match": {"author.text": {"query": params.author, "operator": "and"}}},
-                    ],
-                    "minimum_should_match": 1,
-                }
-            }
-        )
-    if params.tag:
-        out.append({"term": {"tags": params.tag}})
-    return out
+    """The filters that narrow results and facets alike."""
+    return _clauses(params, post=False)
+
+
+def post_filter(params: SearchParams) -> dict[str, Any] | None:
+    """The filters that narrow results but not the facets; None when there are none."""
+    post = _clauses(params, post=True)
+    if len(post) > 1:
+        return {"bool": {"filter": post}}
+    return post[0] if post else None
 
 
 def sort(params: SearchParams) -> list[dict[str, Any]]:
@@ -75,6 +120,7 @@ def search_body(
     scoring: dict[str, Any] = ranking.text_query(params.q) if params.q else {"match_all": {}}
     if params.q and params.sort == "relevance":
         scoring = ranking.with_recency(scoring)
+    narrow = post_filter(params)
     body: dict[str, Any] = {
         "query": {"bool": {"must": [scoring], "filter": filters(params)}},
         "sort": sort(params),
@@ -82,12 +128,11 @@ def search_body(
         "track_total_hits": RESULT_WINDOW,  # counted exactly up to here, then "at least"
         "timeout": f"{timeout_ms}ms",
         "_source": SOURCE_FIELDS,
-        "aggs": facets.aggregations(category_filter(params)),
+        "aggs": facets.aggregations(narrow),
         "highlight": highlight.request(),
     }
-    cats = category_filter(params)
-    if cats:
-        body["post_filter"] = cats
+    if narrow:
+        body["post_filter"] = narrow
     if position is not None:
         body["search_after"] = position.search_after
     else:

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from cariberita.search import analytics, cursor, facets, highlight, query, results, suggest
-from cariberita.search.params import SearchParams, normalise_text, search_params
+from cariberita.search.params import SearchParams, normalise_text
 from cariberita.search.store import SearchStore
 
 
@@ -46,14 +46,8 @@ def _better_spelling(
     """The first suggested spelling that finds more articles with the same filters."""
     response = store.search(suggest.spelling_body(params.q))
     for candidate in suggest.spelling_candidates(response, params.q)[:2]:
-        trial = search_params(
-            q=candidate,
-            categories=list(params.categories),
-            date_from=params.date_from,
-            date_to=params.date_to,
-            author=params.author,
-            tag=params.tag,
-        )
+        # The same request with the other spelling: every filter comes along.
+        trial = params.model_copy(update={"q": normalise_text(candidate)})
         body = query.search_body(trial, timeout_ms)
         body.update(size=0, aggs={}, track_total_hits=True)
         body.pop("highlight", None)

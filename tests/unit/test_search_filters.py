@@ -1,0 +1,93 @@
+"""A filter declared once reaches every use: query, cursor, did-you-mean, analytics.
+
+The test declares a ``publisher`` filter the way a new filter is added (a field on ``Filters``,
+its clause in ``query.CLAUSES``) and follows it through the code that must not forget it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cariberita.errors import InvalidRequest
+from cariberita.search import analytics, cursor, query, service
+from cariberita.search.params import Filters, Keyword, SearchParams
+
+SECRET = "geheim-0123456789abcdef"  # secrets-scan: allow (test-only key)
+CLAUSE = {"term": {"publisher": "kompas.com"}}
+
+
+class PublisherFilters(Filters):
+    publisher: Keyword = None
+
+
+class PublisherParams(SearchParams):
+    filters: PublisherFilters = PublisherFilters()
+
+
+@pytest.fixture(autouse=True)
+def publisher_clause(monkeypatch):
+    clause = query.Clause(lambda publisher: {"term": {"publisher": publisher}})
+    monkeypatch.setitem(query.CLAUSES, "publisher", clause)
+
+
+def params(**extra: Any) -> PublisherParams:
+    return PublisherParams.from_query(q="banjr", publisher="Kompas.com", **extra)
+
+
+class MisspelledStore:
+    """No hits for the query as typed, one spelling suggestion, more hits for that spelling."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.bodies.append(body)
+        if "suggest" in body:
+            return {"suggest": {"spelling": [{"options": [{"text": "banjir"}]}]}}
+        found = 0 if len(self.bodies) == 1 else 7
+        return {"took": 1, "hits": {"total": {"value": found, "relation": "eq"}, "hits": []}}
+
+    def get(self, doc_id: str) -> dict[str, Any]:
+        raise AssertionError("not used")
+
+    def ping(self) -> int:
+        raise AssertionError("not used")
+
+
+def test_the_filter_is_normalised_like_its_type():
+    assert params().filters.publisher == "kompas.com"
+
+
+def test_the_filter_reaches_the_query_body():
+    assert CLAUSE in query.search_body(params(), 1000)["query"]["bool"]["filter"]
+
+
+def test_the_filter_is_part_of_the_cursor_fingerprint():
+    token = cursor.encode(SECRET, params(), [1], 10)
+    other = PublisherParams.from_query(q="banjr", publisher="detik.com")
+    with pytest.raises(InvalidRequest) as err:
+        cursor.decode(SECRET, other, token)
+    assert err.value.code == "cursor_mismatch"
+
+
+def test_did_you_mean_requeries_with_the_filter():
+    store = MisspelledStore()
+    response = service.search(store, params(), SECRET, 1000)
+    assert response["did_you_mean"] == "banjir"
+    trial = store.bodies[-1]
+    assert CLAUSE in trial["query"]["bool"]["filter"]
+    assert "banjir" in json.dumps(trial["query"]["bool"]["must"])
+
+
+def test_the_filter_is_in_the_analytics_line(caplog):
+    with caplog.at_level("INFO"):
+        service.search(MisspelledStore(), params(), SECRET, 1000)
+    logged = [r for r in caplog.records if r.getMessage() == "search"]
+    assert [getattr(r, "filters", None) for r in logged] == [{"publisher": "kompas.com"}]
+    assert analytics.search_event(params(), 0, 1.0, None)["filters"] == {"publisher": "kompas.com"}
+
+
+def test_every_declared_filter_has_a_clause():
+    assert set(query.CLAUSES) - {"publisher"} == set(Filters.model_fields)
