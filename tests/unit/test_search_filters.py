@@ -75,7 +75,7 @@ def test_the_filter_is_part_of_the_cursor_fingerprint():
 def test_did_you_mean_requeries_with_the_filter():
     store = MisspelledStore()
     response = service.search(store, params(), SECRET, 1000)
-    assert response["did_you_mean"] == "banjir"
+    assert response.did_you_mean == "banjir"
     trial = store.bodies[-1]
     assert CLAUSE in trial["query"]["bool"]["filter"]
     assert "banjir" in json.dumps(trial["query"]["bool"]["must"])

@@ -9,7 +9,8 @@ import pytest
 from cariberita.errors import ConfigurationError, SearchUnavailable
 from cariberita.search.settings import SearchSettings
 
-from tests.conftest import FakeLambdaContext, load_event
+from tests.support.events import load_event
+from tests.support.handlers import LambdaContext as FakeLambdaContext
 from tests.support.handlers import load_handler_module
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
@@ -58,7 +59,7 @@ def call(event_name: str, store: FakeStore, **query) -> tuple[int, dict[str, str
     if query:
         event["queryStringParameters"] = query
         event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()}
-    response = APP.handle(event, FakeLambdaContext(), SETTINGS, store)
+    response = APP.handle(event, LambdaContext(), SETTINGS, store)
     headers = {k: v[-1] for k, v in response["multiValueHeaders"].items()}
     return response["statusCode"], headers, json.loads(response["body"])
 

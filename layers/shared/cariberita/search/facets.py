@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cariberita.search.highlight import escape
+from cariberita.search.schemas import CategoryCount, Facets, MonthCount
 
 TIME_ZONE = "+07:00"  # WIB: months start at local midnight
 CATEGORY_FACET_SIZE = 30
@@ -17,9 +18,9 @@ ALL_CATEGORIES_SIZE = 500
 _ACRONYMS = {"tv", "dpr", "kpk", "pon", "ftv"}
 
 
-def _bucket(key: str, count: int) -> dict[str, Any]:
+def _bucket(key: str, count: int) -> CategoryCount:
     # Escaped like every string we return; params unescape a value sent back as a filter.
-    return {"value": escape(key), "label": escape(label(key)), "count": count}
+    return CategoryCount(value=escape(key), label=escape(label(key)), count=count)
 
 
 def label(value: str) -> str:
@@ -47,18 +48,18 @@ def aggregations(post_filter: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def shape(aggs: dict[str, Any]) -> dict[str, Any]:
+def shape(aggs: dict[str, Any]) -> Facets:
     months = aggs.get("months", {})
     months = months.get("months", months)
-    return {
-        "categories": [
+    return Facets(
+        categories=[
             _bucket(b["key"], b["doc_count"]) for b in aggs.get("categories", {}).get("buckets", [])
         ],
-        "months": [
-            {"month": b["key_as_string"], "count": b["doc_count"]}
+        months=[
+            MonthCount(month=b["key_as_string"], count=b["doc_count"])
             for b in months.get("buckets", [])
         ],
-    }
+    )
 
 
 def all_categories_request() -> dict[str, Any]:
@@ -69,6 +70,6 @@ def all_categories_request() -> dict[str, Any]:
     }
 
 
-def shape_all(response: dict[str, Any]) -> list[dict[str, Any]]:
+def shape_all(response: dict[str, Any]) -> list[CategoryCount]:
     buckets = response.get("aggregations", {}).get("categories", {}).get("buckets", [])
     return [_bucket(b["key"], b["doc_count"]) for b in buckets]

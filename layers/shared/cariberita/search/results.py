@@ -1,4 +1,4 @@
-"""Hits and documents turned into API results. Every string is HTML-escaped.
+"""Hits and documents turned into API results (:mod:`schemas`). Every string is HTML-escaped.
 
 Escaping every field (not just highlights) means a page can insert any value as HTML without
 trusting the article source; URLs are additionally limited to http(s).
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cariberita.search import highlight
+from cariberita.search.schemas import Article, SearchResult
 
 
 def safe_url(url: Any) -> str | None:
@@ -37,21 +38,24 @@ def _common(source: dict[str, Any], doc_id: str) -> dict[str, Any]:
     }
 
 
-def search_result(hit: dict[str, Any]) -> dict[str, Any]:
+def search_result(hit: dict[str, Any]) -> SearchResult:
     """One search hit with ``title_html`` and ``snippet_html`` (``<mark>`` around matches)."""
     source = hit.get("_source", {})
     marks = hit.get("highlight", {})
-    result = _common(source, hit["_id"])
+    common = _common(source, hit["_id"])
     titles = highlight.best(marks, "title")
-    result["title_html"] = highlight.render(titles[0]) if titles else result["title"]
-    result["snippet_html"] = highlight.snippet(highlight.best(marks, "body"), None)
-    return result
+    return SearchResult(
+        **common,
+        title_html=highlight.render(titles[0]) if titles else common["title"],
+        snippet_html=highlight.snippet(highlight.best(marks, "body"), None),
+    )
 
 
-def article(doc: dict[str, Any]) -> dict[str, Any]:
+def article(doc: dict[str, Any]) -> Article:
     """A whole stored article (``GET /articles/{id}``)."""
     source = doc.get("_source", {})
-    result = _common(source, doc["_id"])
-    result["body"] = highlight.escape(source.get("body"))
-    result["updated_at"] = source.get("updated_at")
-    return result
+    return Article(
+        **_common(source, doc["_id"]),
+        body=highlight.escape(source.get("body")),
+        updated_at=source.get("updated_at"),
+    )

@@ -1,4 +1,5 @@
-"""Response models: they document the API (OpenAPI) and are validated on every response."""
+"""The one definition of every search response: the service builds these, the OpenAPI document
+describes them. Every string in them is HTML-escaped by the code that fills them."""
 
 from __future__ import annotations
 

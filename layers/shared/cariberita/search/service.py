@@ -1,18 +1,26 @@
-"""The search use cases: plain arguments in, JSON-ready dicts out, a SearchStore behind them."""
+"""The search use cases: plain arguments in, response models (:mod:`schemas`) out, a SearchStore
+behind them."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from cariberita.search import analytics, cursor, facets, highlight, query, results, suggest
 from cariberita.search.params import SearchParams, normalise_text
+from cariberita.search.schemas import (
+    Article,
+    CategoriesResponse,
+    HealthResponse,
+    SearchResponse,
+    SuggestResponse,
+    Total,
+)
 from cariberita.search.store import SearchStore
 
 
 def search(
     store: SearchStore, params: SearchParams, secret: str, timeout_ms: int
-) -> dict[str, Any]:
+) -> SearchResponse:
     """Ranked, filtered, faceted results; raises InvalidRequest for a bad cursor."""
     started = time.perf_counter()
     position = cursor.decode(secret, params, params.cursor) if params.cursor else None
@@ -27,17 +35,17 @@ def search(
         did_you_mean = _better_spelling(store, params, total["value"], timeout_ms)
     latency_ms = (time.perf_counter() - started) * 1000
     analytics.record_search(params, total["value"], latency_ms, did_you_mean)
-    return {
-        "total": {"value": total["value"], "exact": total["relation"] == "eq"},
-        "took_ms": response.get("took", 0),
-        "page": params.page,
-        "size": params.size,
-        "results": [results.search_result(h) for h in hits],
-        "facets": facets.shape(response.get("aggregations", {})),
-        "next_cursor": next_cursor,
+    return SearchResponse(
+        total=Total(value=total["value"], exact=total["relation"] == "eq"),
+        took_ms=response.get("took", 0),
+        page=params.page,
+        size=params.size,
+        results=[results.search_result(h) for h in hits],
+        facets=facets.shape(response.get("aggregations", {})),
+        next_cursor=next_cursor,
         # Index terms cannot hold markup, but every string we return is escaped all the same.
-        "did_you_mean": highlight.escape(did_you_mean) if did_you_mean else None,
-    }
+        did_you_mean=highlight.escape(did_you_mean) if did_you_mean else None,
+    )
 
 
 def _better_spelling(
@@ -57,7 +65,7 @@ def _better_spelling(
     return None
 
 
-def suggestions(store: SearchStore, q: str, timeout_ms: int) -> dict[str, Any]:
+def suggestions(store: SearchStore, q: str, timeout_ms: int) -> SuggestResponse:
     started = time.perf_counter()
     text = normalise_text(q)
     items = (
@@ -66,19 +74,19 @@ def suggestions(store: SearchStore, q: str, timeout_ms: int) -> dict[str, Any]:
         else []
     )
     analytics.record_suggest(len(items), (time.perf_counter() - started) * 1000)
-    return {"suggestions": items}
+    return SuggestResponse(suggestions=items)
 
 
-def article(store: SearchStore, doc_id: str) -> dict[str, Any]:
+def article(store: SearchStore, doc_id: str) -> Article:
     """One article; raises NotFound."""
     return results.article(store.get(doc_id))
 
 
-def categories(store: SearchStore) -> dict[str, Any]:
+def categories(store: SearchStore) -> CategoriesResponse:
     response = store.search(facets.all_categories_request())
-    return {"categories": facets.shape_all(response)}
+    return CategoriesResponse(categories=facets.shape_all(response))
 
 
-def health(store: SearchStore) -> dict[str, Any]:
+def health(store: SearchStore) -> HealthResponse:
     """Raises SearchUnavailable when the index cannot be read."""
-    return {"status": "ok", "documents": store.ping()}
+    return HealthResponse(status="ok", documents=store.ping())

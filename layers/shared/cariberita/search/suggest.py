@@ -6,6 +6,7 @@ from typing import Any
 
 from cariberita.search import highlight
 from cariberita.search.ranking import FUZZINESS
+from cariberita.search.schemas import Suggestion
 
 SUGGEST_SIZE = 6
 # "did you mean" is only worth a second query when the search found (almost) nothing.
@@ -68,15 +69,15 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
     }
 
 
-def shape_suggestions(response: dict[str, Any]) -> list[dict[str, Any]]:
+def shape_suggestions(response: dict[str, Any]) -> list[Suggestion]:
     out = []
     for hit in response.get("hits", {}).get("hits", []):
         source = hit.get("_source", {})
         out.append(
-            {
-                "id": highlight.escape(source.get("id") or hit["_id"]),
-                "title": highlight.escape(source.get("title")),
-            }
+            Suggestion(
+                id=highlight.escape(source.get("id") or hit["_id"]),
+                title=highlight.escape(source.get("title")),
+            )
         )
     return out
 
