@@ -59,7 +59,7 @@ def call(event_name: str, store: FakeStore, **query) -> tuple[int, dict[str, str
     if query:
         event["queryStringParameters"] = query
         event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()}
-    response = APP.handle(event, LambdaContext(), SETTINGS, store)
+    response = APP.handle(event, FakeLambdaContext(), SETTINGS, store)
     headers = {k: v[-1] for k, v in response["multiValueHeaders"].items()}
     return response["statusCode"], headers, json.loads(response["body"])
 
