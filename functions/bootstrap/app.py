@@ -69,6 +69,13 @@ def ensure(properties: dict[str, Any], client: Any = None) -> dict[str, Any]:
     client = client or get_client(settings)
     action = manager.ensure_index(client, settings.articles_index, replicas=replicas)
     status = manager.status(client, settings.articles_index)
+    if action == "reindex_needed":  # Data.Action says so too
+        # The live index is never closed to change analysis: an operator runs the reindex.
+        logger.warning(
+            "reindex needed: the shipped analysis differs from the live index; it was left "
+            "as it is. Run `cariberita-admin reindex` (docs/operations.md)",
+            extra={"alias": status.alias, "index": status.indices[-1] if status.indices else ""},
+        )
     return {
         "Alias": status.alias,
         "Index": status.indices[-1] if status.indices else "",

@@ -1,9 +1,11 @@
 """Create, inspect and migrate the versioned articles index behind its alias.
 
 The alias (``articles`` by default) is what the functions read and write; behind it sits one
-concrete index ``<alias>-v<N>``. Creating is idempotent: a second run changes nothing, a run
-with new analysis word lists updates them in place (close, update, open), and a change that
-needs new postings goes through :func:`reindex` to a new version and an atomic alias swap.
+concrete index ``<alias>-v<N>``. Creating is idempotent: a second run changes nothing, new
+fields and a new replica count are applied live, and changed analysis (any word list, the
+acronyms included) is *reported* as ``reindex_needed``: OpenSearch changes analysis only on a
+closed index, and the index readers use is never closed. The change then goes through
+``cariberita.index.reindex`` to a new version and an atomic alias swap.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import NotFoundError
+from opensearchpy.exceptions import NotFoundError, RequestError
 
 from cariberita.index.mapping import INDEX_VERSION, index_body
 
@@ -40,9 +42,13 @@ def concrete_name(alias: str, version: int = INDEX_VERSION) -> str:
     return f"{alias}-v{version}"
 
 
-def _version_of(index: str) -> int | None:
+def version_of(index: str) -> int | None:
+    """``3`` for ``articles-v3``; None for a name that is not a version."""
     _, _, tail = index.rpartition("-v")
     return int(tail) if tail.isdigit() else None
+
+
+_version_of = version_of  # the former private name
 
 
 def aliased_indices(client: OpenSearch, alias: str) -> tuple[str, ...]:
@@ -57,9 +63,11 @@ def ensure_index(
 ) -> str:
     """Make ``alias`` point at an index with the current definition; return what was done.
 
-    Returns ``created``, ``updated`` (word lists or new fields applied in place) or
-    ``unchanged``. Safe to run on every deploy and from several processes at once.
-    ``replicas=None`` creates without replicas and leaves an existing index's count alone.
+    Returns ``created``, ``updated`` (replicas or new fields applied live), ``unchanged``, or
+    ``reindex_needed``: the shipped analysis differs from the live index's, which is left as
+    it is (never closed) until ``cariberita-admin reindex`` builds a new version. Safe to run
+    on every deploy and from several processes at once. ``replicas=None`` creates without
+    replicas and leaves an existing index's count alone.
     """
     current = aliased_indices(client, alias)
     if not current:
@@ -77,24 +85,22 @@ def ensure_index(
             return "unchanged"
         client.cluster.health(index=name, wait_for_status="yellow")
         return "created"
-    return _update_in_place(client, current[-1], replicas)
+    return _update_live(client, current[-1], replicas)
 
 
-def _update_in_place(client: OpenSearch, name: str, replicas: int | None) -> str:
+def analysis_differs(client: OpenSearch, name: str) -> bool:
+    """Whether the shipped analysis (word lists, acronyms) differs from index ``name``'s."""
+    stored = client.indices.get_settings(index=name)[name]["settings"]["index"]
+    wanted = index_body()["settings"]["analysis"]
+    return bool(_normalise(stored.get("analysis", {})) != _normalise(wanted))
+
+
+def _update_live(client: OpenSearch, name: str, replicas: int | None) -> str:
+    """Apply what OpenSearch changes on an open index; report analysis changes, never close."""
     wanted = index_body()
     changed = False
     stored = client.indices.get_settings(index=name)[name]["settings"]["index"]
-    if _normalise(stored.get("analysis", {})) != _normalise(wanted["settings"]["analysis"]):
-        # Analysis settings can only change on a closed index; the close is brief.
-        client.indices.close(index=name)
-        try:
-            client.indices.put_settings(
-                index=name, body={"analysis": wanted["settings"]["analysis"]}
-            )
-        finally:
-            client.indices.open(index=name)
-            client.cluster.health(index=name, wait_for_status="yellow")
-        changed = True
+    stale_analysis = analysis_differs(client, name)
     if replicas is not None and str(stored.get("number_of_replicas")) != str(replicas):
         # Replicas are a dynamic setting: a deploy that changes IndexReplicas applies it live.
         client.indices.put_settings(index=name, body={"index": {"number_of_replicas": replicas}})
@@ -106,8 +112,15 @@ def _update_in_place(client: OpenSearch, name: str, replicas: int | None) -> str
         if field not in mapping.get("properties", {})
     }
     if missing:
-        client.indices.put_mapping(index=name, body={"properties": missing})
-        changed = True
+        try:
+            client.indices.put_mapping(index=name, body={"properties": missing})
+            changed = True
+        except RequestError:
+            if not stale_analysis:
+                raise
+            # A new field on a new analyzer arrives with the new version.
+    if stale_analysis:
+        return "reindex_needed"
     return "updated" if changed else "unchanged"
 
 
@@ -128,42 +141,11 @@ def status(client: OpenSearch, alias: str) -> IndexStatus:
         return IndexStatus(alias, (), 0, "missing", None)
     count = client.count(index=alias)["count"]
     health = client.cluster.health(index=",".join(indices))["status"]
-    return IndexStatus(alias, indices, count, health, _version_of(indices[-1]))
+    return IndexStatus(alias, indices, count, health, version_of(indices[-1]))
 
 
 def reindex(client: OpenSearch, alias: str, target_version: int | None = None) -> dict[str, Any]:
-    """Copy the alias's documents into a new index version and swap the alias atomically.
+    """See :func:`cariberita.index.reindex.reindex` (copy, catch up, check, swap)."""
+    from cariberita.index.reindex import reindex as safe_reindex  # it imports this module
 
-    Writes made during the copy land in the old index; run it while ingestion is paused (the
-    queue keeps the uploads) or replay the bucket afterwards (docs/operations.md).
-    """
-    current = aliased_indices(client, alias)
-    if not current:
-        raise ValueError(f"alias {alias!r} does not exist; run create first")
-    source = current[-1]
-    version = target_version or (_version_of(source) or 0) + 1
-    target = concrete_name(alias, version)
-    if target == source:
-        raise ValueError(f"{alias!r} already points at {target}")
-    if not client.indices.exists(index=target):
-        client.indices.create(index=target, body=index_body())
-    result = client.reindex(
-        body={"source": {"index": source}, "dest": {"index": target, "version_type": "external"}},
-        wait_for_completion=True,
-        refresh=True,
-        request_timeout=3600,
-    )
-    client.indices.update_aliases(
-        body={
-            "actions": [
-                {"remove": {"index": source, "alias": alias}},
-                {"add": {"index": target, "alias": alias, "is_write_index": True}},
-            ]
-        }
-    )
-    return {
-        "from": source,
-        "to": target,
-        "copied": result.get("total", 0),
-        "failures": result.get("failures", []),
-    }
+    return safe_reindex(client, alias, target_version)

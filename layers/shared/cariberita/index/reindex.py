@@ -1,0 +1,371 @@
+"""Move the articles alias to a new index version without losing, reviving or breaking anything.
+
+``reindex`` builds ``<alias>-v<N+1>`` with the shipped mapping and analysis and the live
+version's shards, replicas and tuning, copies with ``_reindex`` as a task it follows to the
+end, then catches up what ingest wrote during the copy:
+
+1. catch-up passes copy the documents whose ``ingested_at`` is newer than the start of the
+   previous pass (less a margin for writes still in flight), until a pass finds few;
+2. the live version gets a write block (``index.blocks.write``): ingest treats the block as
+   retryable, so those articles wait in the queue and are not reported as rejected;
+3. a last pass, then a check by id and version of every document against the (now frozen)
+   source: missing or older ones are copied again, ones deleted during the copy are deleted;
+4. only when the check is clean does one ``_aliases`` call move the alias (reads and writes).
+
+Copies keep newer-wins: ``version_type: external_gte`` (the same rule as ingest) with
+``conflicts: proceed``, so a pass never overwrites a newer copy with an older one. If anything
+fails the alias stays where it was, the write block is lifted, and ``ReindexError`` says why
+and how to resume. The old version stays (write-blocked) for ``rollback``; ``prune`` deletes
+old versions on request. No step closes an index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import NotFoundError
+from opensearchpy.helpers import bulk, scan
+
+from cariberita.errors import CariBeritaError
+from cariberita.index.manager import aliased_indices, concrete_name, version_of
+from cariberita.index.mapping import index_body
+
+Progress = Callable[[str], None]
+
+# Ingest stamps ``ingested_at`` before its bulk request, and retries within a Lambda timeout
+# (15 min at most): a pass looks back that far so no write still in flight is skipped.
+CATCH_UP_MARGIN = timedelta(minutes=15)
+MAX_CATCH_UP_PASSES = 5
+SETTLED_BELOW = 500  # a catch-up pass that copied fewer documents ends the passes
+IDS_PER_COPY = 1_000
+# Settings a new version inherits from the live one (the rest comes from the shipped body).
+INHERITED = ("number_of_shards", "number_of_replicas", "auto_expand_replicas", "refresh_interval")
+WRITE_BLOCK = "index.blocks.write"
+
+
+class ReindexError(CariBeritaError):
+    """A reindex or rollback stopped before the swap; the alias is where it was."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How ``target`` differs from ``source``, by id and version."""
+
+    source_documents: int
+    target_documents: int
+    missing: tuple[str, ...]  # in the source, not (or older) in the target
+    extra: tuple[str, ...]  # in the target only: deleted from the source during the copy
+    newer_in_target: tuple[str, ...]  # never expected: nothing else writes to the target
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.extra or self.newer_in_target)
+
+    def summary(self) -> str:
+        return (
+            f"{self.source_documents} in source, {self.target_documents} in target, "
+            f"{len(self.missing)} missing or older, {len(self.extra)} deleted in source, "
+            f"{len(self.newer_in_target)} newer in target"
+        )
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def versions(client: OpenSearch, alias: str) -> list[str]:
+    """Every concrete ``<alias>-v<N>`` index, oldest first."""
+    try:
+        found = client.indices.get_alias(index=f"{alias}-v*", expand_wildcards="open,closed")
+    except NotFoundError:
+        return []
+    named = [i for i in found if i.startswith(f"{alias}-v") and version_of(i) is not None]
+    return sorted(named, key=lambda i: version_of(i) or 0)
+
+
+def new_version_body(client: OpenSearch, source: str) -> dict[str, Any]:
+    """The shipped mapping and analysis with ``source``'s shards, replicas and tuning."""
+    stored = client.indices.get_settings(index=source)[source]["settings"]["index"]
+    body = index_body()
+    for key in INHERITED:
+        if key in stored:
+            body["settings"]["index"][key] = stored[key]
+    return body
+
+
+def copy(
+    client: OpenSearch,
+    source: str,
+    target: str,
+    query: dict[str, Any] | None = None,
+    progress: Progress = _quiet,
+    poll_s: float = 2.0,
+) -> dict[str, Any]:
+    """Run ``_reindex`` as a task, follow it to the end and return its response.
+
+    Newer-wins (``external_gte``); conflicts are counted, not failures. Raises ReindexError
+    when the task fails, is lost, or reports failed documents.
+    """
+    body: dict[str, Any] = {
+        "conflicts": "proceed",
+        "source": {"index": source, "size": 1_000},
+        "dest": {"index": target, "version_type": "external_gte"},
+    }
+    if query is not None:
+        body["source"]["query"] = query
+    started = client.reindex(body=body, wait_for_completion=False, refresh=True, slices="auto")
+    task = started["task"]
+    while True:
+        try:
+            state = client.tasks.get(task_id=task)
+        except NotFoundError as exc:  # the node running it went away
+            raise ReindexError(f"the _reindex task {task} was lost") from exc
+        if state.get("completed"):
+            break
+        status = state.get("task", {}).get("status", {})
+        progress(
+            f"copying {source} -> {target}: {status.get('created', 0) + status.get('updated', 0)}"
+            f" of {status.get('total', '?')}"
+        )
+        time.sleep(poll_s)
+    if state.get("error"):
+        raise ReindexError(f"_reindex {source} -> {target} failed: {state['error']}")
+    response: dict[str, Any] = state.get("response", {})
+    failures = response.get("failures") or []
+    if failures:
+        raise ReindexError(
+            f"_reindex {source} -> {target}: {len(failures)} documents failed, "
+            f"first: {str(failures[0])[:300]}"
+        )
+    return response
+
+
+def id_versions(client: OpenSearch, index: str) -> dict[str, int]:
+    """``{_id: _version}`` of every document (a scroll without sources)."""
+    client.indices.refresh(index=index)
+    hits = scan(
+        client,
+        index=index,
+        query={"_source": False, "version": True, "sort": ["_doc"]},
+        size=5_000,
+        scroll="2m",
+    )
+    return {hit["_id"]: int(hit["_version"]) for hit in hits}
+
+
+def compare(client: OpenSearch, source: str, target: str) -> Difference:
+    wanted, have = id_versions(client, source), id_versions(client, target)
+    return Difference(
+        source_documents=len(wanted),
+        target_documents=len(have),
+        missing=tuple(sorted(i for i, v in wanted.items() if have.get(i, -1) < v)),
+        extra=tuple(sorted(set(have) - set(wanted))),
+        newer_in_target=tuple(sorted(i for i, v in wanted.items() if have.get(i, -1) > v)),
+    )
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def repair(client: OpenSearch, source: str, target: str, difference: Difference) -> None:
+    """Copy missing or older documents again; delete the ones the source no longer has."""
+    for ids in _chunks(difference.missing, IDS_PER_COPY):
+        copy(client, source, target, query={"ids": {"values": ids}})
+    if difference.extra:
+        actions = ({"_op_type": "delete", "_index": target, "_id": i} for i in difference.extra)
+        bulk(client, actions, raise_on_error=False, refresh=True)
+
+
+def _since(moment: datetime) -> dict[str, Any]:
+    return {"range": {"ingested_at": {"gte": (moment - CATCH_UP_MARGIN).isoformat()}}}
+
+
+def _set_write_block(client: OpenSearch, index: str, blocked: bool) -> None:
+    client.indices.put_settings(index=index, body={WRITE_BLOCK: blocked if blocked else None})
+
+
+def _wait_for_health(client: OpenSearch, source: str, target: str, timeout_s: int) -> None:
+    """The new version must be as healthy as the live one (green if the live one is green)."""
+    wanted = client.cluster.health(index=source)["status"]
+    wanted = "yellow" if wanted == "red" else wanted
+    health = client.cluster.health(
+        index=target,
+        wait_for_status=wanted,
+        timeout=f"{timeout_s}s",
+        request_timeout=timeout_s + 10,
+    )
+    if health.get("timed_out"):
+        raise ReindexError(f"{target} did not reach {wanted} within {timeout_s}s")
+
+
+def swap(client: OpenSearch, alias: str, source: str, target: str) -> None:
+    """Move ``alias`` (reads and writes) from ``source`` to ``target`` in one atomic call."""
+    client.indices.update_aliases(
+        body={
+            "actions": [
+                {"remove": {"index": source, "alias": alias}},
+                {"add": {"index": target, "alias": alias, "is_write_index": True}},
+            ]
+        }
+    )
+
+
+def converge_and_swap(
+    client: OpenSearch,
+    alias: str,
+    source: str,
+    target: str,
+    since: datetime | None,
+    progress: Progress = _quiet,
+    health_timeout_s: int = 300,
+) -> dict[str, Any]:
+    """Catch ``target`` up with the live ``source``, check it by id, then swap the alias.
+
+    ``since``: when the full copy started (None: no time-based passes, the check by id does
+    it all). On any failure the source is writable again, the alias unchanged, and
+    ReindexError raised.
+    """
+    passes = 0
+    if since is not None:
+        mark = since
+        while passes < MAX_CATCH_UP_PASSES:
+            started = datetime.now(UTC)
+            result = copy(client, source, target, query=_since(mark), progress=progress)
+            passes += 1
+            mark = started
+            progress(f"catch-up pass {passes}: {result.get('total', 0)} documents looked at")
+            if result.get("total", 0) < SETTLED_BELOW:
+                break
+    else:
+        repair(client, source, target, compare(client, source, target))
+    _wait_for_health(client, source, target, health_timeout_s)
+    _set_write_block(client, source, True)
+    try:
+        if since is not None:
+            copy(client, source, target, query=_since(mark), progress=progress)
+        difference = compare(client, source, target)
+        if not difference.clean:
+            progress(f"repairing: {difference.summary()}")
+            repair(client, source, target, difference)
+            difference = compare(client, source, target)
+        if not difference.clean:
+            raise ReindexError(f"{target} does not match {source}: {difference.summary()}")
+        swap(client, alias, source, target)
+    except BaseException:
+        _set_write_block(client, source, False)
+        raise
+    progress(f"{alias} now on {target} ({difference.target_documents} documents)")
+    return {"passes": passes, "documents": difference.target_documents}
+
+
+def _the_live_index(client: OpenSearch, alias: str) -> str:
+    current = aliased_indices(client, alias)
+    if len(current) != 1:
+        raise ReindexError(f"alias {alias!r} points at {list(current) or 'nothing'}; expected one")
+    return current[0]
+
+
+def _resume_hint(alias: str, source: str, target: str, why: str) -> str:
+    version = version_of(target)
+    return (
+        f"reindex of {alias!r} stopped: {why}. Nothing changed for readers or writers: the alias "
+        f"still points at {source}, which is writable. The incomplete copy is kept in {target}. "
+        f"To resume, fix the cause and run `cariberita-admin reindex --to-version {version}` "
+        f"(it copies again into {target}, newer-wins); to give up, `cariberita-admin prune`."
+    )
+
+
+def reindex(
+    client: OpenSearch,
+    alias: str,
+    target_version: int | None = None,
+    *,
+    delete_old: bool = False,
+    progress: Progress = _quiet,
+) -> dict[str, Any]:
+    """Copy the live version into a new one, catch up, check, and swap the alias atomically.
+
+    Raises ReindexError (alias untouched) when the copy fails or does not match the source.
+    The old version is kept, write-blocked, for ``rollback`` unless ``delete_old``.
+    """
+    source = _the_live_index(client, alias)
+    version = target_version or (version_of(source) or 0) + 1
+    target = concrete_name(alias, version)
+    if target == source:
+        raise ReindexError(f"{alias!r} already points at {target}")
+    started = datetime.now(UTC)
+    try:
+        if not client.indices.exists(index=target):
+            client.indices.create(index=target, body=new_version_body(client, source))
+        client.cluster.health(
+            index=target, wait_for_status="yellow", timeout="60s", request_timeout=70
+        )
+        progress(f"copying {source} -> {target}")
+        first = copy(client, source, target, progress=progress)
+        outcome = converge_and_swap(client, alias, source, target, started, progress)
+    except ReindexError as exc:
+        raise ReindexError(_resume_hint(alias, source, target, str(exc))) from exc
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        raise ReindexError(_resume_hint(alias, source, target, why)) from exc
+    deleted = []
+    if delete_old:
+        client.indices.delete(index=source)
+        deleted.append(source)
+    return {
+        "from": source,
+        "to": target,
+        "copied": first.get("total", 0),
+        "catch_up_passes": outcome["passes"],
+        "documents": outcome["documents"],
+        "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
+        "deleted": deleted,
+    }
+
+
+def rollback(
+    client: OpenSearch, alias: str, to_version: int | None = None, progress: Progress = _quiet
+) -> dict[str, Any]:
+    """Point the alias back at an older version, carrying over what was written since.
+
+    The older version is brought up to date by id (writes and deletes made after the swap),
+    then the alias moves back in one call. Raises ReindexError if there is none to go back to.
+    """
+    current = _the_live_index(client, alias)
+    older = [
+        i for i in versions(client, alias) if (version_of(i) or 0) < (version_of(current) or 0)
+    ]
+    if to_version is not None:
+        older = [i for i in older if version_of(i) == to_version]
+    if not older:
+        raise ReindexError(f"no older version of {alias!r} than {current} to roll back to")
+    previous = older[-1]
+    _set_write_block(client, previous, False)
+    outcome = converge_and_swap(client, alias, current, previous, None, progress)
+    return {"from": current, "to": previous, "documents": outcome["documents"]}
+
+
+def prune(client: OpenSearch, alias: str, keep: int = 1) -> list[str]:
+    """Delete versions the alias does not point at, keeping the ``keep`` newest older ones."""
+    current = _the_live_index(client, alias)
+    live = version_of(current) or 0
+    others = [i for i in versions(client, alias) if i != current]
+    older = [i for i in others if (version_of(i) or 0) < live]
+    kept = set(older[-keep:]) if keep > 0 else set()
+    doomed = [i for i in others if i not in kept]
+    for index in doomed:
+        client.indices.delete(index=index)
+    return doomed
