@@ -27,6 +27,9 @@ from cariberita.observability import logger
 
 T = TypeVar("T")
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# An index that is closed, read-only or write-blocked (a reindex's last step, a full disk)
+# refuses every item with a 4xx; it is index trouble, not a bad article: retry, never reject.
+BLOCKED_INDEX_ERRORS = ("cluster_block_exception", "index_closed_exception")
 MAX_REASON = 500
 
 
@@ -107,7 +110,7 @@ class OpenSearchIndexWriter:
             raise IndexUnavailable("unreachable") from exc
         except os_errors.TransportError as exc:
             status = exc.status_code if isinstance(exc.status_code, int) else 0
-            if status in RETRY_STATUSES or status in (0, 404):
+            if status in RETRY_STATUSES or status in (0, 404) or _blocked(exc.error):
                 logger.warning(
                     "opensearch unavailable",
                     extra={"status": status, "error": str(exc)[:MAX_REASON]},
@@ -120,7 +123,7 @@ def classify(op: str, item: dict[str, Any]) -> ItemOutcome:
     """One ``_bulk`` item result as an outcome (``op`` is ``index`` or ``delete``)."""
     status = item.get("status")
     # A status that is not a number ("N/A") means the request itself failed (connection, timeout).
-    if not isinstance(status, int) or status in RETRY_STATUSES:
+    if not isinstance(status, int) or status in RETRY_STATUSES or _blocked(item.get("error")):
         return ItemOutcome("retryable", _reason(item, status))
     if op == "delete":
         if status == 404:
@@ -132,6 +135,12 @@ def classify(op: str, item: dict[str, Any]) -> ItemOutcome:
     if status == 409:
         return ItemOutcome("skipped_older")
     return ItemOutcome("rejected", _reason(item, status))
+
+
+def _blocked(error: Any) -> bool:
+    # An item's error is a dict; a whole request's (e.g. _delete_by_query's 403) is its text.
+    kind = error.get("type") if isinstance(error, dict) else error
+    return isinstance(kind, str) and any(e in kind for e in BLOCKED_INDEX_ERRORS)
 
 
 def _reason(item: dict[str, Any], status: Any) -> str:
