@@ -9,7 +9,7 @@ import json
 import pytest
 from cariberita.articles import article_from_record, to_document
 from cariberita.articles.parsers import Limits, UnparseableObject, detect_format, open_records
-from cariberita.articles.parsers.textpage import split_author
+from cariberita.articles.parsers.textpage import parse_text_page, split_author
 
 from tests.support.paths import SAMPLES
 
@@ -154,3 +154,28 @@ def test_a_broken_json_array_keeps_the_items_before_the_break(data, reason):
     assert first.data == {"title": "a", "body": "b"}
     with pytest.raises(UnparseableObject, match=reason):
         list(records)
+
+
+LOOKALIKES = [
+    "Foto bersama dilakukan usai acara, lalu warga pulang ke rumah masing-masing.",
+    "Reporter: Apa yang membuat Anda bertahan di desa ini?",
+    "Bagikan pengalamanmu kepada teman-teman di sekolah, kata guru itu.",
+    "Petugas meminta warga baca juga aturan di papan pengumuman kelurahan.",
+    "Baca juga buku panduan yang dibagikan petugas sebelum mendaftar.",
+    "Halaman sekolah dipenuhi warga sejak pagi.",
+    "Editor senior itu mengatakan redaksi akan memperbaiki kesalahan tersebut.",
+    "Tag nama peserta dibagikan panitia di pintu masuk gedung.",
+    "Iklan rokok dilarang dipasang di dekat sekolah dan tempat ibadah.",
+    "Share kepemilikan pemerintah naik menjadi 51 persen tahun ini.",
+    "Ilustrasi yang dipakai dalam kampanye itu menuai kritik warganet.",
+    "Selanjutnya, panitia membagikan hadiah kepada pemenang lomba.",
+]
+
+
+def test_ordinary_paragraphs_that_look_like_page_furniture_stay_in_the_body():
+    page = "\n\n".join(
+        ["Home / DAERAH", "Senin, 19 Februari 2024 - 20:04 WIB", "Judul", *LOOKALIKES]
+    )
+    record = parse_text_page(page)
+    assert record["body"].split("\n\n") == LOOKALIKES
+    assert "author" not in record and "editor" not in record and "tags" not in record
