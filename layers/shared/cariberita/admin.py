@@ -1,13 +1,18 @@
 """Index administration: ``python -m cariberita.admin create|status|reindex|rollback|prune``.
 
 The same code runs locally, in tests and in the deploy-time bootstrap function.
+``synonyms discover`` reads the archive (the alias, or ``--from-file``) and writes a rules file
+of abbreviation and nickname synonyms for editors to review (docs/analysis.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -21,7 +26,10 @@ from cariberita.opensearch_client import build_client
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cariberita-admin", description=__doc__)
-    parser.add_argument("command", choices=["create", "status", "reindex", "rollback", "prune"])
+    parser.add_argument(
+        "command", choices=["create", "status", "reindex", "rollback", "prune", "synonyms"]
+    )
+    parser.add_argument("action", nargs="?", choices=["discover"], help="synonyms: discover")
     parser.add_argument("--alias", help="alias to manage (default: ARTICLES_INDEX or 'articles')")
     parser.add_argument(
         "--replicas", type=int, help="replica count (default: 0 on create, unchanged after)"
@@ -35,7 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=int, default=1, help="prune: older versions kept for a rollback (default 1)"
     )
+    synonyms = parser.add_argument_group("synonyms discover")
+    synonyms.add_argument("--min-articles", type=int, default=2, help="default: 2")
+    synonyms.add_argument("--min-consistency", type=float, default=0.8, help="default: 0.8")
+    synonyms.add_argument("--limit", type=int, help="at most this many pairs, most frequent first")
+    synonyms.add_argument("--out", type=Path, help="rules file to write (default: stdout)")
+    synonyms.add_argument(
+        "--from-file", type=Path, help="NDJSON (optionally .gz) of articles instead of the alias"
+    )
     args = parser.parse_args(argv)
+    if (args.command == "synonyms") != (args.action is not None):
+        parser.error("'discover' goes with 'synonyms' only: cariberita-admin synonyms discover")
+    if args.command == "synonyms" and args.from_file:
+        return discover_synonyms(_articles_from_file(args.from_file), args)
     try:
         settings = Settings.from_env()
     except ConfigurationError as exc:
@@ -43,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     alias = args.alias or settings.articles_index
     client = build_client(settings)
+    if args.command == "synonyms":
+        return discover_synonyms(_articles_from_index(client, alias), args)
     if args.command == "create":
         action = manager.ensure_index(client, alias, replicas=args.replicas)
         result = {"action": action, **manager.status(client, alias).as_dict()}
@@ -71,6 +93,58 @@ def _migrate(client: OpenSearch, alias: str, args: argparse.Namespace) -> dict[s
     if args.command == "rollback":
         return reindex.rollback(client, alias, args.to_version, progress=_progress)
     return {"deleted": reindex.prune(client, alias, keep=args.keep)}
+
+
+def discover_synonyms(articles: Iterator[tuple[str, str]], args: argparse.Namespace) -> int:
+    """Read every article once, write the rules file, print a summary (nothing is applied)."""
+    from cariberita.index import synonym_discovery, wordlists
+
+    evidence = synonym_discovery.Evidence()
+    count = 0
+    for article_id, text in articles:
+        evidence.add(article_id, text)
+        count += 1
+    found = evidence.results(
+        min_articles=args.min_articles,
+        min_consistency=args.min_consistency,
+        skip_words=frozenset(wordlists.read("stopwords.txt") + wordlists.read("roots.txt")),
+        shipped=synonym_discovery.shipped_pairs(wordlists.read_folder("abbreviations")),
+    )
+    document = synonym_discovery.rules_document(
+        found, min_articles=args.min_articles, limit=args.limit
+    )
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    args.out.write_text(text, encoding="utf-8")
+    summary = {"articles": count, "proposed": len(document["synonyms"]), "out": str(args.out)}
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def _article_text(article: dict[str, Any]) -> str:
+    return f"{article.get('title') or ''}\n{article.get('body') or ''}"
+
+
+def _articles_from_file(path: Path) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` of every article in an NDJSON file, gzipped or not."""
+    with path.open("rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+    with gzip.open(path, "rt", encoding="utf-8") if gzipped else path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if line.strip():
+                article = json.loads(line)
+                yield str(article.get("id") or f"line-{number}"), _article_text(article)
+
+
+def _articles_from_index(client: Any, alias: str) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` of every article behind the alias, through a read-only scroll."""
+    from opensearchpy import helpers
+
+    query = {"query": {"match_all": {}}, "_source": ["id", "title", "body"]}
+    for hit in helpers.scan(client, index=alias, query=query, size=500, scroll="5m"):
+        yield str(hit["_source"].get("id") or hit["_id"]), _article_text(hit["_source"])
 
 
 if __name__ == "__main__":
