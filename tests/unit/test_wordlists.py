@@ -1,5 +1,6 @@
-"""The analysis word lists parse, hold no duplicates and keep their documented forms; the
-generator of stem_overrides_generated.txt applies Indonesian affix rules correctly."""
+"""The analysis word lists parse, hold no duplicates and keep their documented forms (the
+abbreviation lists: test_abbreviations.py); the generator of stem_overrides_generated.txt
+applies Indonesian affix rules correctly."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from cariberita.index.wordlists import read
 LISTS = (
     "stopwords.txt",
     "protected.txt",
-    "acronyms.txt",
     "roots.txt",
     "stem_overrides.txt",
     "stem_overrides_generated.txt",
@@ -70,13 +70,6 @@ def test_protected_words_are_not_also_overridden_or_stopwords():
 @pytest.mark.parametrize("word", ["tidak", "bukan", "belum", "tanpa", "jangan", "lama", "baru"])
 def test_negations_and_content_words_are_not_stopwords(word):
     assert word not in read("stopwords.txt")
-
-
-def test_every_acronym_line_has_an_acronym_and_an_expansion():
-    for line in read("acronyms.txt"):
-        parts = [part.strip() for part in line.split(",")]
-        assert len(parts) >= 2 and all(parts), line
-        assert " " not in parts[0] and any(" " in part for part in parts[1:]), line
 
 
 def test_analysis_settings_carry_every_rule():

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cariberita.index.wordlists import read
+from cariberita.index.wordlists import read, read_folder
 
 _FOLD = ["lowercase", "asciifolding"]
 _STEM = ["id_stop", "id_protected", "id_stem_override", "id_stemmer"]
@@ -27,6 +27,11 @@ _STEM = ["id_stop", "id_protected", "id_stem_override", "id_stemmer"]
 def stem_override_rules() -> list[str]:
     """``word => stem`` rules: the hand-written list, then the generated families."""
     return [*read("stem_overrides.txt"), *read("stem_overrides_generated.txt")]
+
+
+def abbreviation_rules() -> list[str]:
+    """Solr synonym lines of every ``abbreviations/*.txt`` list, file after file by name."""
+    return list(read_folder("abbreviations"))
 
 
 def analysis_settings() -> dict[str, Any]:
@@ -54,9 +59,12 @@ def analysis_settings() -> dict[str, Any]:
             # Hand-written rules first: for a word listed twice, the first rule loaded wins.
             "id_stem_override": {"type": "stemmer_override", "rules": stem_override_rules()},
             "id_stemmer": {"type": "stemmer", "language": "indonesian"},
+            # Every abbreviations/*.txt, in file name order; lenient keeps one bad line from
+            # failing index creation (tests/unit/test_abbreviations.py and a strict build on the
+            # node in tests/integration/test_analysis_abbreviations.py catch it instead).
             "id_acronyms": {
                 "type": "synonym_graph",
-                "synonyms": list(read("acronyms.txt")),
+                "synonyms": abbreviation_rules(),
                 "expand": True,
                 "lenient": True,
             },

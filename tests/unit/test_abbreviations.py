@@ -1,0 +1,113 @@
+"""The abbreviation lists (wordlists/abbreviations/*.txt) feed the search-time synonym graph:
+every line parses as Solr synonyms, no form is claimed twice, nothing expands a stopword, and no
+line is wide enough to push the search's phrase query past OpenSearch's clause limit."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+import pytest
+from cariberita.index.analysis import abbreviation_rules, analysis_settings
+from cariberita.index.wordlists import folder, read
+from cariberita.search.ranking import FIELDS, MAX_PHRASE_WORDS
+
+KINDS = folder("abbreviations")
+FORM = r"[a-z0-9]+(?: [a-z0-9]+)*"
+LINE = re.compile(rf"^{FORM}(?:, {FORM})+$")
+# indices.query.bool.max_clause_count of OpenSearch 2.x.
+MAX_CLAUSES = 1024
+# The 24 pairs of the first list (acronyms.txt): they must keep working.
+FIRST_PAIRS = [
+    ("pemkot", "pemerintah kota"),
+    ("pemkab", "pemerintah kabupaten"),
+    ("pemprov", "pemerintah provinsi"),
+    ("pemda", "pemerintah daerah"),
+    ("dpr", "dewan perwakilan rakyat"),
+    ("dprd", "dewan perwakilan rakyat daerah"),
+    ("kpk", "komisi pemberantasan korupsi"),
+    ("asn", "aparatur sipil negara"),
+    ("pns", "pegawai negeri sipil"),
+    ("tni", "tentara nasional indonesia"),
+    ("polri", "kepolisian negara republik indonesia"),
+    ("kejagung", "kejaksaan agung"),
+    ("bnn", "badan narkotika nasional"),
+    ("bmkg", "badan meteorologi klimatologi dan geofisika"),
+    ("ojk", "otoritas jasa keuangan"),
+    ("bi", "bank indonesia"),
+    ("kpu", "komisi pemilihan umum"),
+    ("bawaslu", "badan pengawas pemilu"),
+    ("pemilu", "pemilihan umum"),
+    ("pilkada", "pemilihan kepala daerah"),
+    ("apbn", "anggaran pendapatan dan belanja negara"),
+    ("apbd", "anggaran pendapatan dan belanja daerah"),
+    ("bpjs", "badan penyelenggara jaminan sosial"),
+    ("umkm", "usaha mikro kecil dan menengah"),
+]
+
+
+def forms(line: str) -> list[str]:
+    return [form.strip() for form in line.split(",")]
+
+
+def test_there_are_at_least_ten_kinds():
+    assert len(KINDS) >= 10, KINDS
+
+
+def test_there_are_at_least_400_entries():
+    assert len(abbreviation_rules()) >= 400
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_kind_file_is_not_empty(name):
+    assert len(read(name)) > 0
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_kind_file_opens_with_its_origin(name):
+    text = files("cariberita.index.wordlists").joinpath(*name.split("/")).read_text("utf-8")
+    header = " ".join(line[1:].strip() for line in text.splitlines()[:8] if line.startswith("#"))
+    assert text.startswith("#")
+    assert "origin: our own list" in header.lower()
+    assert "no dictionary copied" in header
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_line_is_lowercase_ascii_forms_separated_by_commas(name):
+    # Lower-case ASCII words and digits, single spaces, ", " between forms, at least two forms.
+    assert [line for line in read(name) if not LINE.match(line)] == []
+
+
+def test_no_form_is_claimed_by_two_lines_or_twice_by_one():
+    # Two lines sharing a form would expand it to both lines but not each other (no transitivity).
+    seen: dict[str, str] = {}
+    repeated = []
+    for line in abbreviation_rules():
+        for form in forms(line):
+            if form in seen:
+                repeated.append((form, seen[form], line))
+            seen[form] = line
+    assert repeated == []
+
+
+def test_no_form_is_a_stopword():
+    stopwords = set(read("stopwords.txt"))
+    assert [f for line in abbreviation_rules() for f in forms(line) if f in stopwords] == []
+
+
+def test_no_line_widens_the_phrase_query_past_the_clause_limit():
+    # ranking.text_query sends the query as a phrase with slop over FIELDS for up to
+    # MAX_PHRASE_WORDS words; with slop, OpenSearch writes one phrase per path through the
+    # synonym graph, so six words of three forms each make 3^6 x 2 = 1,458 clauses: a 503.
+    widest = max(len(forms(line)) for line in abbreviation_rules())
+    assert widest**MAX_PHRASE_WORDS * len(FIELDS) <= MAX_CLAUSES
+
+
+@pytest.mark.parametrize(("short", "full"), FIRST_PAIRS)
+def test_the_first_list_still_pairs_its_acronyms(short, full):
+    assert [line for line in abbreviation_rules() if {short, full} <= set(forms(line))] != []
+
+
+def test_the_synonym_filter_reads_every_kind_in_file_name_order():
+    rules = [line for name in sorted(KINDS) for line in read(name)]
+    assert analysis_settings()["filter"]["id_acronyms"]["synonyms"] == rules
