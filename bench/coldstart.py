@@ -9,8 +9,10 @@ import subprocess
 import sys
 from typing import Any
 
+from cariberita_local.lambda_runtime import FUNCTIONS, handler_path
+
 from bench.context import Context
-from bench.env import FUNCTIONS, ROOT, handler_path
+from bench.env import ROOT
 from bench.results import Section, Table, Target, evaluate
 from bench.stats import pairwise_ratios, summarise
 

@@ -13,9 +13,11 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from cariberita_local.lambda_runtime import handler_path
+
 from bench import plots
 from bench.context import Context
-from bench.env import ROOT, handler_path
+from bench.env import ROOT
 from bench.queries import QUERY_MIX
 from bench.results import Section, Table, Target, skipped
 from bench.stats import latency_profile, summarise

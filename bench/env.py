@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import socket
@@ -16,8 +15,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from cariberita_local.lambda_runtime import handler_path, load_handler_module
+
 ROOT = Path(__file__).resolve().parent.parent
-FUNCTIONS = ROOT / "functions"
 OPENSEARCH_SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
 
 
@@ -81,24 +81,9 @@ def unique(prefix: str) -> str:
     return f"bench-{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def handler_path(function: str) -> Path:
-    return FUNCTIONS / function / "app.py"
-
-
 def load_handler(function: str) -> ModuleType | None:
     """``functions/<function>/app.py`` loaded as Lambda does, or None while it does not exist."""
-    path = handler_path(function)
-    if not path.is_file():
-        return None
-    name = f"{function}_app"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_handler_module(function) if handler_path(function).is_file() else None
 
 
 class MotoS3:

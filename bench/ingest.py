@@ -8,12 +8,13 @@ import os
 import time
 from typing import Any
 
+from cariberita_local.lambda_runtime import sqs_s3_event
 from opensearchpy import helpers
 
 from bench import documents
 from bench.context import Context
 from bench.env import load_handler, unique
-from bench.events import FakeContext, quiet, s3_sqs_event
+from bench.events import bench_context, quiet
 from bench.profile import MB
 from bench.results import Section, Table, evaluate
 from bench.stats import pairwise_ratios, summarise
@@ -62,10 +63,10 @@ def handler_ingest(
     """Seconds from invoking the ingest handler with the object's event to a refreshed index."""
     alias = _fresh_alias(ctx, "ingest")
     os.environ["ARTICLES_INDEX"] = alias
-    event = s3_sqs_event(bucket, key, size)
+    event = sqs_s3_event(bucket, key, size=size)
     start = time.perf_counter()
     with quiet():
-        result = handler.lambda_handler(event, FakeContext())
+        result = handler.lambda_handler(event, bench_context())
     ctx.client.indices.refresh(index=alias)
     seconds = time.perf_counter() - start
     failures = (result or {}).get("batchItemFailures") if isinstance(result, dict) else None

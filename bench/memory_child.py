@@ -28,8 +28,10 @@ def main() -> None:
     bucket, key, size, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     report = sys.stdout
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - handler logs: CloudWatch
+    from cariberita_local.lambda_runtime import sqs_s3_event
+
     from bench.env import load_handler
-    from bench.events import FakeContext, quiet, s3_sqs_event
+    from bench.events import bench_context, quiet
 
     handler = load_handler("ingest")
     if handler is None:
@@ -37,7 +39,7 @@ def main() -> None:
     after_import = _status_mb("VmRSS")
     start = time.perf_counter()
     with quiet():
-        result = handler.lambda_handler(s3_sqs_event(bucket, key, size), FakeContext(limit))
+        result = handler.lambda_handler(sqs_s3_event(bucket, key, size=size), bench_context(limit))
     seconds = time.perf_counter() - start
     peak = _status_mb("VmHWM")
     print(

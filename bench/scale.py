@@ -7,13 +7,14 @@ import os
 import time
 from typing import Any
 
+from cariberita_local.lambda_runtime import api_gateway_event
 from opensearchpy import helpers
 
 from bench import documents, plots, search
 from bench.context import Context
 from bench.corpus import repeated
 from bench.env import client_for, load_handler, opensearch_endpoint, stop_opensearch, unique
-from bench.events import api_event, quiet
+from bench.events import quiet
 from bench.results import Section, Table
 from bench.stats import summarise
 
@@ -248,7 +249,7 @@ def _measure(
             "raw_p50": summarise([percentile(s, 50) for s in samples]),
             "raw_p99": summarise([percentile(s, 99) for s in samples]),
         }
-    events = [(kind, api_event("/search", query), reqs) for kind, query, reqs in requests]
+    events = [(kind, api_gateway_event("/search", query), reqs) for kind, query, reqs in requests]
     rounds: list[dict[str, Any]] = []
     with quiet():
         for _ in range(ctx.profile.search_rounds):

@@ -8,11 +8,12 @@ import time
 from contextlib import contextmanager
 from typing import Any
 
+from cariberita_local.lambda_runtime import api_gateway_event
 from opensearchpy.transport import Transport
 
 from bench.context import Context
 from bench.env import client_for, load_handler
-from bench.events import FakeContext, api_event, quiet
+from bench.events import bench_context, quiet
 from bench.queries import FALLBACK_BODIES, QUERY_MIX
 from bench.results import Section, Table, evaluate, skipped
 from bench.stats import latency_profile, pairwise_differences, summarise
@@ -57,7 +58,7 @@ def capture_requests(handler: Any) -> list[tuple[str, dict[str, Any], list[Reque
     out = []
     for kind, query in QUERY_MIX:
         with recording() as seen:
-            response = handler.lambda_handler(api_event("/search", query), FakeContext())
+            response = handler.lambda_handler(api_gateway_event("/search", query), bench_context())
         status = response.get("statusCode") if isinstance(response, dict) else None
         if status != 200:
             raise RuntimeError(
@@ -94,7 +95,9 @@ def run(ctx: Context) -> Section:
     raw = client_for(ctx.endpoint, timeout=30)
     for _, _, requests in captured:  # warm the raw client's connection too
         replay(raw, requests)
-    events = [(kind, api_event("/search", query), requests) for kind, query, requests in captured]
+    events = [
+        (kind, api_gateway_event("/search", query), requests) for kind, query, requests in captured
+    ]
     rounds: list[dict[str, Any]] = []
     by_kind: dict[str, dict[str, list[float]]] = {}
     with quiet():
@@ -117,7 +120,7 @@ def measure_round(
     for kind, event, requests in events:
         for _ in range(ctx.profile.search_repeats):
             start = time.perf_counter()
-            handler.lambda_handler(event, FakeContext())
+            handler.lambda_handler(event, bench_context())
             mid = time.perf_counter()
             replay(raw, requests)
             end = time.perf_counter()

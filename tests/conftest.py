@@ -7,28 +7,36 @@ passes as a skipped suite. S3 is moto in server mode: a real HTTP S3 API on loop
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import subprocess
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS = ROOT / "events"
-SAMPLES = ROOT / "samples"
+from tests.support.corpus import DATA_HELP
+from tests.support.events import load_event
+from tests.support.handlers import LambdaContext
+from tests.support.names import unique_name
+from tests.support.paths import ROOT
+
+# The folder decides the markers, so a test cannot end up in the wrong tier by a missing one.
+# Reliability scenarios run against the real node, like the integration tier.
+TIERS = {
+    "unit": ("unit",),
+    "integration": ("integration",),
+    "e2e": ("e2e",),
+    "reliability": ("reliability", "integration"),
+    "policy": ("policy",),
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The tier follows the folder, so a test cannot end up in the wrong tier by a missing marker.
     for item in items:
-        parts = Path(str(item.fspath)).relative_to(ROOT).parts
-        if len(parts) > 1 and parts[1] in ("unit", "integration", "e2e"):
-            item.add_marker(getattr(pytest.mark, parts[1]))
+        parts = Path(str(item.path)).resolve().relative_to(ROOT).parts
+        for marker in TIERS.get(parts[1], ()) if len(parts) > 2 else ():
+            item.add_marker(getattr(pytest.mark, marker))
 
 
 # --- OpenSearch -------------------------------------------------------------------------------
@@ -62,10 +70,6 @@ def os_client(settings):
     from cariberita.opensearch_client import build_client
 
     return build_client(settings)
-
-
-def unique_name(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture(scope="module")
@@ -149,44 +153,17 @@ def s3_bucket(s3_endpoint) -> str:
 # --- Lambda plumbing -----------------------------------------------------------------------------
 
 
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "cariberita-test"
-    function_version: str = "$LATEST"
-    invoked_function_arn: str = (
-        "arn:aws:lambda:ap-southeast-3:123456789012:function:cariberita-test"
-    )
-    memory_limit_in_mb: int = 512
-    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
-    log_group_name: str = "/aws/lambda/cariberita-test"
-    log_stream_name: str = "test"
-    remaining_ms: int = 300_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
+@pytest.fixture
+def lambda_context() -> LambdaContext:
+    return LambdaContext()
 
 
 @pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
-
-
-def load_event(name: str) -> dict:
-    """An event from events/, as `sam local invoke -e` would send it."""
-    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def event():
+def event() -> Callable[[str], dict[str, Any]]:
     return load_event
 
 
 # --- the shared real corpus ---------------------------------------------------------------------
-
-DATA_HELP = (
-    "the shared CLICK-ID corpus is not here: set ARTICLE_DATA_DIR to a folder holding "
-    "corpus/clickid-news.jsonl.gz (see docs/data.md for how to get it)"
-)
 
 
 @pytest.fixture(scope="session")
@@ -203,11 +180,3 @@ def article_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus_path(article_data_dir: Path) -> Path:
     return article_data_dir / "corpus" / "clickid-news.jsonl.gz"
-
-
-def read_corpus(path: Path, limit: int | None = None) -> Iterator[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for n, line in enumerate(handle):
-            if limit is not None and n >= limit:
-                return
-            yield json.loads(line)

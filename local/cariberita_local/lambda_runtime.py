@@ -1,14 +1,18 @@
-"""Load and call the real Lambda handlers in-process, the way a Lambda container would.
+"""Run the real Lambda handlers in-process, the way a Lambda container would.
 
+The one place that knows how: tests, benchmarks and the local stack all import from here.
 Each ``functions/<name>/app.py`` is imported as a top-level module from its folder, like the
-Lambda runtime does. A pool holds several independent copies ("containers") because Powertools'
-resolver keeps the current event on the app object: one copy must serve one request at a time.
+Lambda runtime does; ``LambdaContext`` is the context object with a deadline; the event builders
+make SQS messages carrying S3 notifications and API Gateway REST proxy requests. A pool holds
+several independent copies ("containers") because Powertools' resolver keeps the current event
+on the app object: one copy must serve one request at a time.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import multiprocessing
 import os
 import queue
@@ -21,51 +25,166 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
+REGION = "ap-southeast-3"
+ACCOUNT = "000000000000"
 
 Handler = Callable[[dict[str, Any], Any], Any]
 _copies = itertools.count()
 
 
-def load_handler(function: str, functions_dir: Path = FUNCTIONS) -> Handler:
-    """A fresh copy of ``functions/<function>/app.py``'s ``lambda_handler`` (one 'container')."""
-    path = functions_dir / function / "app.py"
+def handler_path(function: str, functions_dir: Path = FUNCTIONS) -> Path:
+    return functions_dir / function / "app.py"
+
+
+def load_handler_module(
+    function: str, *, fresh: bool = False, functions_dir: Path = FUNCTIONS
+) -> ModuleType:
+    """``functions/<function>/app.py`` as a top-level module, as Lambda imports it.
+
+    By default the module is imported once, as ``<function>_app``, and shared (like one warm
+    container); ``fresh=True`` imports a new, independent copy (another container).
+    """
+    path = handler_path(function, functions_dir)
     if not path.is_file():
         raise FileNotFoundError(f"no Lambda handler at {path}")
-    name = f"cariberita_local_{function}_app_{next(_copies)}"
+    name = f"{function}_app_{next(_copies)}" if fresh else f"{function}_app"
+    if not fresh and name in sys.modules:
+        return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
-    module: ModuleType = importlib.util.module_from_spec(spec)
+    module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    return module.lambda_handler
+    return module
+
+
+def load_handler(function: str, functions_dir: Path = FUNCTIONS) -> Handler:
+    """A fresh copy of ``functions/<function>/app.py``'s ``lambda_handler`` (one 'container')."""
+    handler: Handler = load_handler_module(
+        function, fresh=True, functions_dir=functions_dir
+    ).lambda_handler
+    return handler
 
 
 @dataclass
-class LocalLambdaContext:
-    """The parts of the Lambda context object our handlers and Powertools read."""
+class LambdaContext:
+    """The parts of the Lambda context object our handlers and Powertools read.
 
-    function_name: str
-    timeout_s: float = 30.0
+    The remaining time runs down with the wall clock from ``timeout_s``; setting
+    ``remaining_ms`` restarts it from that value. ``expire_after_calls`` makes the time run out
+    after that many reads (the ingest deadline is read once per article), to end an invocation
+    in the middle of an upload.
+    """
+
+    function_name: str = "cariberita-test"
+    timeout_s: float = 300.0
     memory_limit_in_mb: int = 512
     function_version: str = "$LATEST"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     log_group_name: str = ""
     log_stream_name: str = "local"
+    expire_after_calls: int | None = None
     started: float = field(default_factory=time.monotonic)
+    calls: int = 0
 
     def __post_init__(self) -> None:
         self.log_group_name = self.log_group_name or f"/aws/lambda/{self.function_name}"
 
     @property
     def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:ap-southeast-3:000000000000:function:{self.function_name}"
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
 
-    def get_remaining_time_in_millis(self) -> int:
+    @property
+    def remaining_ms(self) -> int:
         left = self.timeout_s - (time.monotonic() - self.started)
         return max(0, int(left * 1000))
+
+    @remaining_ms.setter
+    def remaining_ms(self, value: int) -> None:
+        self.started, self.timeout_s = time.monotonic(), value / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        self.calls += 1
+        if self.expire_after_calls is not None and self.calls > self.expire_after_calls:
+            return 0
+        return self.remaining_ms
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def s3_notification(
+    bucket: str, key: str, action: str = "created", size: int = 0
+) -> dict[str, Any]:
+    """The S3 event notification for one object; the key URL-encoded, as S3 sends it."""
+    name = "ObjectCreated:Put" if action == "created" else "ObjectRemoved:Delete"
+    obj: dict[str, Any] = {"key": quote_plus(key, safe="/"), "sequencer": "0001"}
+    if action == "created":
+        obj["size"] = size
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": REGION,
+                "eventTime": "2026-01-01T00:00:00.000Z",
+                "eventName": name,
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "uploads",
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": obj,
+                },
+            }
+        ]
+    }
+
+
+def sqs_record(body: str, message_id: str | None = None, receive_count: int = 1) -> dict[str, Any]:
+    """One record of the event Lambda's SQS event source mapping builds."""
+    return {
+        "messageId": message_id or str(uuid.uuid4()),
+        "receiptHandle": "local",
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": str(receive_count),
+            "SentTimestamp": "1767225600000",
+            "SenderId": "local",
+            "ApproximateFirstReceiveTimestamp": "1767225600000",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:cariberita-ingest",
+        "awsRegion": REGION,
+    }
+
+
+def sqs_s3_event(bucket: str, *keys: str, action: str = "created") -> dict[str, Any]:
+    """An SQS batch with one message per key, each carrying that object's S3 notification."""
+    return {"Records": [sqs_record(json.dumps(s3_notification(bucket, k, action))) for k in keys]}
+
+
+def api_gateway_event(
+    path: str,
+    query: dict[str, Any] | None = None,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    resource: str | None = None,
+) -> dict[str, Any]:
+    """The REST API proxy event API Gateway sends for ``method path?query``."""
+    from cariberita_local.apigw import Resource, build_event
+
+    raw = path + ("?" + urlencode(query, doseq=True) if query else "")
+    pairs = list((headers or {"Host": "localhost"}).items())
+    template = Resource(resource or path)
+    params = template.match(path) or {}
+    return build_event(method, raw, pairs, b"", template, params)
 
 
 class HandlerPool:
@@ -96,7 +215,7 @@ class HandlerPool:
     def invoke(self, event: dict[str, Any]) -> Any:
         """Call one free copy with ``event`` and a fresh context; exceptions propagate."""
         with self._borrow() as handler:
-            context = LocalLambdaContext(self.function_name, timeout_s=self.timeout_s)
+            context = LambdaContext(self.function_name, timeout_s=self.timeout_s)
             try:
                 return handler(event, context)
             finally:
@@ -153,7 +272,7 @@ def _serve(function: str, connection: Any, timeout_s: float) -> None:
         except (EOFError, OSError):
             return
         try:
-            result = (True, handler(event, LocalLambdaContext(name, timeout_s=timeout_s)))
+            result = (True, handler(event, LambdaContext(name, timeout_s=timeout_s)))
         except Exception as exc:  # reported to the caller, like Lambda's error response
             result = (False, f"{type(exc).__name__}: {exc}")
         finally:

@@ -195,7 +195,7 @@ def test_cors_preflight_from_an_allowed_origin_is_answered_by_the_function(local
 
 @pytest.mark.corpus
 def test_real_corpus_articles_load_through_the_bucket_and_are_found(local_stack, corpus_path):
-    from tests.conftest import read_corpus
+    from tests.support.corpus import read_corpus
 
     first = next(read_corpus(corpus_path, limit=1))
     argv = [str(corpus_path), "--s3-endpoint", local_stack.s3_endpoint]

@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 from cariberita.index.wordlists import read
 
-from tests.conftest import read_corpus
+from tests.support.corpus import read_corpus
 
 TOP_WORDS = 5000
 MIN_SEEN = 5

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from cariberita.index import manager
 
-from tests.conftest import unique_name
 from tests.support.handlers import load_handler_module
+from tests.support.names import unique_name
 
 app = load_handler_module("bootstrap")
 

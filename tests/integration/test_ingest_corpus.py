@@ -8,7 +8,8 @@ from urllib.parse import quote_plus
 import boto3
 import pytest
 
-from tests.conftest import load_event, read_corpus
+from tests.support.corpus import read_corpus
+from tests.support.events import load_event
 from tests.support.handlers import load_handler_module
 
 pytestmark = pytest.mark.corpus

@@ -9,8 +9,9 @@ from urllib.parse import quote_plus
 import boto3
 import pytest
 
-from tests.conftest import SAMPLES, load_event
+from tests.support.events import load_event
 from tests.support.handlers import load_handler_module
+from tests.support.paths import SAMPLES
 
 
 def ingest(bucket: str, key: str, data: bytes, context) -> dict:

@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 import boto3
 
-from tests.conftest import load_event
+from tests.support.events import load_event
 from tests.support.handlers import load_handler_module
 
 MB = 1024 * 1024

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import unique_name
 from tests.relevance.api import env, search
 from tests.relevance.baseline import baseline_ranking, create_baseline
 from tests.relevance.corpus import load_search_index
 from tests.relevance.metrics import ndcg, reciprocal_rank
+from tests.support.names import unique_name
 
 pytestmark = [pytest.mark.corpus, pytest.mark.filterwarnings("ignore:No application metrics")]
 

@@ -68,7 +68,7 @@ def test_article_by_id_returns_the_whole_article():
 
 
 def _article_event(article_id: str) -> dict:
-    from tests.conftest import load_event
+    from tests.support.events import load_event
 
     event = load_event("search-article.json")
     event["path"] = f"/articles/{article_id}"
@@ -169,7 +169,7 @@ def test_allowed_origin_gets_cors_headers_and_vary():
 
 
 def test_other_origin_gets_no_cors_headers():
-    from tests.conftest import load_event
+    from tests.support.events import load_event
 
     event = load_event("search-basic.json")
     event["headers"]["Origin"] = "https://jahat.example"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests.conftest import load_event
 from tests.relevance.api import invoke
+from tests.support.events import load_event
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 

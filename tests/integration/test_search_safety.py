@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import load_event
 from tests.relevance.api import env, invoke, search
 from tests.relevance.corpus import load
 from tests.relevance.own_articles import RAW_XSS_DOCUMENT, XSS, XSS_ARTICLE
+from tests.support.events import load_event
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 

@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.conftest import FakeLambdaContext, load_event
+from tests.support.events import load_event
+from tests.support.handlers import LambdaContext as FakeLambdaContext
 from tests.support.handlers import load_handler_module
 
 ORIGIN = "https://www.cariberita.id"

@@ -29,7 +29,7 @@ def in_subset(article_id: str) -> bool:
 
 
 def corpus_subset(corpus_path: Path) -> Iterator[dict[str, Any]]:
-    from tests.conftest import read_corpus
+    from tests.support.corpus import read_corpus
 
     for record in read_corpus(corpus_path):
         if in_subset(record["id"]):

@@ -1,6 +1,6 @@
 """Reliability and security campaign: integration tier (real OpenSearch, never mocked).
 
-The root conftest marks tiers by folder name (unit/integration/e2e); this folder marks itself.
+The root conftest marks this folder ``reliability`` and ``integration``.
 Scenarios record their figures through the ``record`` fixture into
 test-artifacts/reliability.json, which ``make reliability-report`` turns into docs/reliability.md.
 """
@@ -15,20 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.fault_proxy import FaultProxy
+
+from tests.support.fault_proxy import FaultProxy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 ARTIFACT = Path(
     os.environ.get("RELIABILITY_ARTIFACT", ROOT / "test-artifacts" / "reliability.json")
 )
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Hooks in a folder's conftest see every collected item: mark only this folder's.
-    for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture
@@ -66,10 +60,10 @@ def search_stack(os_client, index_alias, settings, s3_endpoint) -> Iterator[dict
     Yields ``{"url", "alias", "bucket", "delivery"}``; the module's own index and bucket.
     """
     import boto3
-    from harness import Delivery, local_search_api
-    from support.handlers import load_handler_module
 
-    from tests.conftest import unique_name
+    from tests.reliability.harness import Delivery, local_search_api
+    from tests.support.handlers import load_handler_module
+    from tests.support.names import unique_name
 
     bucket = unique_name("rel")
     boto3.client("s3").create_bucket(

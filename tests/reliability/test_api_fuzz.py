@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
-from harness import local_search_api
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
@@ -25,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.relevance.corpus import load_search_index
+from tests.reliability.harness import local_search_api
 
 OPENAPI = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
 # Hypothesis stops early where an operation has few distinct inputs (/health, /categories).

@@ -14,9 +14,9 @@ from urllib.parse import quote
 import pytest
 import requests
 from cariberita.ingest.report import report_key
-from harness import BudgetContext, article
 
 from tests.relevance.own_articles import XSS, XSS_ARTICLE
+from tests.reliability.harness import BudgetContext, article
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 FLOOD = 30  # articles matching "banjir", so that pages and cursors exist

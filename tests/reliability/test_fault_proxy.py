@@ -6,7 +6,8 @@ import pytest
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, TransportError
-from support.fault_proxy import Fault, FaultProxy
+
+from tests.support.fault_proxy import Fault, FaultProxy
 
 
 def _client(proxy: FaultProxy, timeout: float = 5, retries: int = 0) -> OpenSearch:

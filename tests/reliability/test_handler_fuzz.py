@@ -14,11 +14,12 @@ import re
 from collections import Counter
 
 import pytest
-from harness import BudgetContext, Delivery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.article_strategies import csv_batch, ndjson_batch
-from support.handlers import load_handler_module
+
+from tests.reliability.harness import BudgetContext, Delivery
+from tests.support.article_strategies import csv_batch, ndjson_batch
+from tests.support.handlers import load_handler_module
 
 BASE = settings(
     deadline=None,

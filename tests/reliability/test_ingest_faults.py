@@ -9,9 +9,10 @@ against what was sent, and the figures go to the reliability report.
 from __future__ import annotations
 
 import pytest
-from harness import BAD_RECORDS, BudgetContext, Delivery, article, audit
-from support.fault_proxy import Fault
-from support.handlers import load_handler_module
+
+from tests.reliability.harness import BAD_RECORDS, BudgetContext, Delivery, article, audit
+from tests.support.fault_proxy import Fault
+from tests.support.handlers import load_handler_module
 
 OBJECTS = 4
 PER_OBJECT = 50

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from cariberita_local.lambda_runtime import load_handler
-from harness import BudgetContext, Delivery, article, audit
+
+from tests.reliability.harness import BudgetContext, Delivery, article, audit
 
 pytestmark = [pytest.mark.filterwarnings("ignore:No application metrics"), pytest.mark.timeout(600)]
 

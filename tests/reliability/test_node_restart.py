@@ -16,9 +16,10 @@ import pytest
 from cariberita.config import Settings
 from cariberita.index.manager import aliased_indices, ensure_index
 from cariberita.opensearch_client import build_client
-from harness import BAD_RECORDS, BudgetContext, Delivery, article, audit
-from support.fault_proxy import FaultProxy
-from support.handlers import load_handler_module
+
+from tests.reliability.harness import BAD_RECORDS, BudgetContext, Delivery, article, audit
+from tests.support.fault_proxy import FaultProxy
+from tests.support.handlers import load_handler_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PORT = os.environ.get("RELIABILITY_NODE_PORT", "9290")

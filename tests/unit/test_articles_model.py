@@ -113,6 +113,6 @@ def test_tombstone_records_are_recognised():
 def test_bundled_category_map_is_the_published_sample():
     from cariberita.articles.categories import BUNDLED_MAP
 
-    from tests.conftest import SAMPLES
+    from tests.support.paths import SAMPLES
 
     assert BUNDLED_MAP.read_bytes() == (SAMPLES / "category-map.json").read_bytes()

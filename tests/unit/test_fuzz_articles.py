@@ -14,7 +14,8 @@ from cariberita.errors import InvalidArticle
 from cariberita.index.mapping import mappings
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
-from support.article_strategies import good_article, invalid_record
+
+from tests.support.article_strategies import good_article, invalid_record
 
 FIELDS = set(mappings()["properties"])
 BASE = settings(

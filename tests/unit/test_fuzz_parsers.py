@@ -21,7 +21,8 @@ from cariberita.articles.records import article_from_record
 from cariberita.errors import InvalidArticle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.article_strategies import csv_batch, ndjson_batch
+
+from tests.support.article_strategies import csv_batch, ndjson_batch
 
 LIMITS = Limits(max_record_bytes=4_096, max_document_bytes=200_000, max_page_bytes=200_000)
 NAMES = ("batch.ndjson", "batch.jsonl", "batch.json", "batch.csv", "page.txt", "page.html", "x")

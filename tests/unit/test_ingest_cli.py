@@ -6,7 +6,7 @@ import json
 
 from cariberita.batch_cli import main
 
-from tests.conftest import SAMPLES
+from tests.support.paths import SAMPLES
 
 
 def test_validate_a_good_batch_exits_0_and_prints_the_report(capsys):

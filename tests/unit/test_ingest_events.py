@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cariberita.ingest.events import ObjectEvent, UnknownEvent, is_sqs_batch, object_events
 
-from tests.conftest import load_event
+from tests.support.events import load_event
 
 BUCKET = "cariberita-uploads"
 KEY = "uploads/batch-berita.ndjson"

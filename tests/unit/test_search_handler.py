@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from cariberita.errors import ConfigurationError, SearchUnavailable
+from cariberita.http.search_api import Deps
 from cariberita.search.settings import SearchSettings
 
 from tests.support.events import load_event
@@ -59,7 +60,7 @@ def call(event_name: str, store: FakeStore, **query) -> tuple[int, dict[str, str
     if query:
         event["queryStringParameters"] = query
         event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()}
-    response = APP.handle(event, FakeLambdaContext(), SETTINGS, store)
+    response = APP.handle(event, FakeLambdaContext(), Deps(SETTINGS, store))
     headers = {k: v[-1] for k, v in response["multiValueHeaders"].items()}
     return response["statusCode"], headers, json.loads(response["body"])
 

@@ -92,21 +92,19 @@ def test_the_layer_recipe_imports_every_handler_on_python_312(tmp_path):
     assert proc.returncode == 0, proc.stderr[-4000:]
     runtime = next((ROOT / ".venv" / "lib").glob("python3.*/site-packages"))
     script = f"""
-import importlib.util, os, sys
+import os, sys
 sys.path[:0] = [{str(tmp_path / "python")!r}]
 sys.path.append({str(runtime)!r})
+sys.path.append({str(ROOT / "local")!r})  # the one Lambda runtime helper, stdlib only
 os.environ.update(POWERTOOLS_TRACE_DISABLED="1", AWS_REGION="ap-southeast-3",
     AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", OPENSEARCH_AUTH="sigv4",
     OPENSEARCH_ENDPOINT="https://search-x.ap-southeast-3.es.amazonaws.com")
 from cariberita.config import Settings
 from cariberita.opensearch_client import build_client
 build_client(Settings.from_env())
-functions = {str(ROOT / "functions")!r}
+from cariberita_local.lambda_runtime import load_handler_module
 for name in ("bootstrap", "ingest", "search"):
-    spec = importlib.util.spec_from_file_location(name, f"{{functions}}/{{name}}/app.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.lambda_handler
+    assert load_handler_module(name).lambda_handler
 import pydantic_core
 print(pydantic_core.__file__)
 """
