@@ -87,10 +87,12 @@ def test_articles_are_sent_with_external_versions():
     list(writer.write([IndexArticle("x", 7, {"t": 1}), DeleteArticle("y", 9)]))
     assert client.requests == [
         [
-            {"index": {"_index": "a", "_id": "x", "version": 7, "version_type": "external_gte"}},
-            {"delete": {"_index": "a", "_id": "y", "version": 9, "version_type": "external_gte"}},
+            {"index": {"_id": "x", "version": 7, "version_type": "external_gte"}},
+            {"delete": {"_id": "y", "version": 9, "version_type": "external_gte"}},
         ]
     ]
+    # The index is in the path only: the domain refuses one named in the body.
+    assert client.paths == ["a"]
 
 
 def test_delete_of_a_missing_document_is_success():
