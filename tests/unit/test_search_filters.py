@@ -7,12 +7,13 @@ its clause in ``query.CLAUSES``) and follows it through the code that must not f
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from cariberita.errors import InvalidRequest
+from cariberita.http import query_parameters
 from cariberita.search import analytics, cursor, query, service
-from cariberita.search.params import Filters, Keyword, SearchParams
+from cariberita.search.params import MAX_FILTER_CHARS, Filters, Keyword, SearchParams
 
 SECRET = "geheim-0123456789abcdef"  # secrets-scan: allow (test-only key)
 CLAUSE = {"term": {"publisher": "kompas.com"}}
@@ -58,6 +59,18 @@ class MisspelledStore:
 
 def test_the_filter_is_normalised_like_its_type():
     assert params().filters.publisher == "kompas.com"
+
+
+def test_the_filter_is_a_query_parameter_of_the_route():
+    derived = {p.name: p for p in query_parameters.parameters(PublisherParams)}
+    assert set(derived) == {*query_parameters_of_today(), "publisher"}
+    assert derived["publisher"].default is None
+    bounds = get_args(derived["publisher"].annotation)[1].metadata
+    assert [getattr(b, "max_length", None) for b in bounds] == [MAX_FILTER_CHARS]
+
+
+def query_parameters_of_today() -> set[str]:
+    return {p.name for p in query_parameters.parameters(SearchParams)}
 
 
 def test_the_filter_reaches_the_query_body():

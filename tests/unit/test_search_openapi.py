@@ -7,18 +7,19 @@ import os
 from pathlib import Path
 
 import pytest
+from cariberita.http.openapi import render
+from cariberita.http.search_api import Deps, build_app
 from cariberita.search import params as p
-from cariberita.search.openapi import render
+from cariberita.search.settings import SearchSettings
 from openapi_spec_validator import validate
-
-from tests.support.handlers import load_handler_module
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
 
 
 @pytest.fixture(scope="module")
 def app():
-    return load_handler_module("search").create_app(())
+    settings = SearchSettings(OPENSEARCH_ENDPOINT="http://127.0.0.1:9", CURSOR_SECRET="s" * 32)
+    return build_app(Deps(settings, store=None))  # type: ignore[arg-type]  # never searched
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Search: parameters, query building and ranking, facets, highlights, cursors, result shaping.
 
-``functions/search/app.py`` routes HTTP requests here; :mod:`cariberita.search.store` is the only
-module that talks to OpenSearch.
+Nothing here knows HTTP: :mod:`cariberita.http` routes requests to :mod:`.service`, which returns
+the response models of :mod:`.schemas`; :mod:`.store` is the only module that talks to OpenSearch.
 """

@@ -80,13 +80,3 @@ class CategoriesResponse(BaseModel):
 class HealthResponse(BaseModel):
     status: str
     documents: int = Field(ge=0)
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    field: str | None
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorDetail

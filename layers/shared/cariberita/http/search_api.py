@@ -1,0 +1,110 @@
+"""The search API's routes over explicit dependencies.
+
+``build_app(deps)`` gives a resolver whose routes call :mod:`cariberita.search.service` with the
+store and settings in ``deps``; ``functions/search/app.py`` builds one per container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from cariberita.http import errors, query_parameters
+from cariberita.http import responses
+from cariberita.opensearch_client import get_client
+from cariberita.search import service
+from cariberita.search.params import MAX_SUGGEST_CHARS, SearchParams
+from cariberita.search.schemas import (
+    Article,
+    CategoriesResponse,
+    HealthResponse,
+    SearchResponse,
+    SuggestResponse,
+)
+from cariberita.search.settings import SearchSettings
+from cariberita.search.store import OpenSearchStore, SearchStore
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the routes need; production builds it from settings, unit tests pass a fake store."""
+
+    settings: SearchSettings
+    store: SearchStore
+
+    @classmethod
+    def from_settings(cls, settings: SearchSettings) -> Deps:
+        client = get_client(settings)
+        store = OpenSearchStore(client, settings.articles_index, settings.search_timeout_ms)
+        return cls(settings, store)
+
+    @property
+    def budget_ms(self) -> int:
+        return self.settings.search_timeout_ms
+
+
+def build_app(deps: Deps) -> APIGatewayRestResolver:
+    """The resolver with every route; :func:`cariberita.http.openapi.render` of it is
+    api/openapi.json."""
+    app = APIGatewayRestResolver(
+        enable_validation=True, cors=responses.cors(deps.settings.cors_allowed_origins)
+    )
+    errors.register(app)
+    secret = deps.settings.cursor_secret.get_secret_value()
+
+    def search(**query: Any) -> Response[SearchResponse]:
+        params = SearchParams.from_query(**query)
+        return responses.ok(
+            service.search(deps.store, params, secret, deps.budget_ms), responses.CACHE_SEARCH
+        )
+
+    # Every field of SearchParams (filters included) is a query parameter of /search.
+    search.__signature__ = query_parameters.signature(  # type: ignore[attr-defined]
+        SearchParams, Response[SearchResponse]
+    )
+    app.get(
+        "/search",
+        summary="Ranked Indonesian news search",
+        responses=responses.documented("Ranked results with facets", 400, 503),
+    )(search)
+
+    @app.get(
+        "/suggest",
+        summary="Title suggestions as the reader types",
+        responses=responses.documented("A few matching titles", 400, 503),
+    )
+    def suggest(
+        q: Annotated[str, Query(min_length=1, max_length=MAX_SUGGEST_CHARS)],
+    ) -> Response[SuggestResponse]:
+        return responses.ok(service.suggestions(deps.store, q, deps.budget_ms), responses.CACHE_SUGGEST)
+
+    @app.get(
+        "/articles/<article_id>",
+        summary="One article",
+        responses=responses.documented("The article", 400, 404, 503),
+    )
+    def article(
+        article_id: Annotated[str, Path(min_length=1, max_length=200)],
+    ) -> Response[Article]:
+        return responses.ok(service.article(deps.store, article_id), responses.CACHE_ARTICLE)
+
+    @app.get(
+        "/categories",
+        summary="All categories with article counts",
+        responses=responses.documented("Every category value with its count", 503),
+    )
+    def categories() -> Response[CategoriesResponse]:
+        return responses.ok(service.categories(deps.store), responses.CACHE_CATEGORIES)
+
+    @app.get(
+        "/health",
+        summary="Whether the index can be read",
+        responses=responses.documented("The index answers", 503),
+    )
+    def health() -> Response[HealthResponse]:
+        return responses.ok(service.health(deps.store), responses.NO_STORE)
+
+    return app
