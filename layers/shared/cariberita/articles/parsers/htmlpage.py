@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
 
+from cariberita.articles.model import MAX_CAPTION_CHARS
 from cariberita.articles.parsers import furniture
 from cariberita.articles.parsers.textpage import page_record
 from cariberita.articles.text import clean_line
@@ -51,7 +52,6 @@ _FURNITURE_CLASS = re.compile(
 )
 _TAGS_CLASS = re.compile(_CLASS_PATTERN.format("tags?|tag-?list|topics?|topik|keywords"), re.I)
 _CAPTION_CLASS = re.compile(_CLASS_PATTERN.format("caption|wp-caption-text|keterangan"), re.I)
-MAX_CAPTION_CHARS = 1_000
 
 Role = Literal["", "crumb", "furniture", "tags", "caption"]
 
