@@ -86,11 +86,12 @@ def abbreviates(short: str, words: Sequence[str]) -> bool:
     """Whether ``short`` is made of a piece of every content word of ``words``, in order.
 
     Both sides folded. A piece is a prefix of the word or, after the first word, a final syllable
-    run (``satgas`` = SATuan tuGAS); connectors (``dan``, ``untuk``...) may give nothing.
+    run (``satgas`` = SATuan tuGAS); connectors (``dan``, ``untuk``...) may give nothing. A word
+    of the expansion is not its abbreviation (``dinas`` / ``dinas sosial``).
     ``bpbd`` / ``badan penanggulangan bencana daerah`` (initials), ``dinsos`` / ``dinas sosial``
     and ``jateng`` / ``jawa tengah`` (syllables) pass; ``ktp`` / ``dinas sosial`` does not.
     """
-    if len(words) < 2 or len(short) < 2 or words[0] in CONNECTORS:
+    if len(words) < 2 or len(short) < 2 or words[0] in CONNECTORS or short in words:
         return False
     seen: dict[tuple[int, int], bool] = {}
 
