@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -63,7 +63,8 @@ def load(model: type[T], environ: Mapping[str, str]) -> T:
     """
     names = _variable_names(model)
     try:
-        return _validated(model, tuple((n, environ[n]) for n in names if n in environ))
+        variables = tuple((n, environ[n]) for n in names if n in environ)
+        return cast(T, _validated(model, variables))  # lru_cache erases the type
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()

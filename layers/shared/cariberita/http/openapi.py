@@ -26,7 +26,7 @@ _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorRes
 
 
 def document(app: APIGatewayRestResolver) -> dict[str, Any]:
-    doc = json.loads(
+    doc: dict[str, Any] = json.loads(
         app.get_openapi_json_schema(title=TITLE, version=VERSION, description=DESCRIPTION)
     )
     for path in doc["paths"].values():

@@ -12,8 +12,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from cariberita.http import errors, query_parameters
-from cariberita.http import responses
+from cariberita.http import errors, query_parameters, responses
 from cariberita.opensearch_client import get_client
 from cariberita.search import service
 from cariberita.search.params import MAX_SUGGEST_CHARS, SearchParams
@@ -79,7 +78,9 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     def suggest(
         q: Annotated[str, Query(min_length=1, max_length=MAX_SUGGEST_CHARS)],
     ) -> Response[SuggestResponse]:
-        return responses.ok(service.suggestions(deps.store, q, deps.budget_ms), responses.CACHE_SUGGEST)
+        return responses.ok(
+            service.suggestions(deps.store, q, deps.budget_ms), responses.CACHE_SUGGEST
+        )
 
     @app.get(
         "/articles/<article_id>",

@@ -38,7 +38,7 @@ class OpenSearchStore:
         self._timeout_s = timeout_ms / 1000
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
-        response = self._call(
+        response: dict[str, Any] = self._call(
             lambda: self._client.search(
                 index=self._index, body=body, request_timeout=self._timeout_s
             )
