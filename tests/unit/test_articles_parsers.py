@@ -159,6 +159,8 @@ def test_a_broken_json_array_keeps_the_items_before_the_break(data, reason):
 LOOKALIKES = [
     "Foto bersama dilakukan usai acara, lalu warga pulang ke rumah masing-masing.",
     "Reporter: Apa yang membuat Anda bertahan di desa ini?",
+    "Penulis: Pramoedya Ananta Toer menulis tetralogi itu di pengasingan.",
+    "Editor: kesalahan kecil bisa berakibat fatal.",
     "Bagikan pengalamanmu kepada teman-teman di sekolah, kata guru itu.",
     "Petugas meminta warga baca juga aturan di papan pengumuman kelurahan.",
     "Baca juga buku panduan yang dibagikan petugas sebelum mendaftar.",

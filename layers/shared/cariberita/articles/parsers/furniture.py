@@ -189,8 +189,11 @@ def date_of(line: str) -> str | None:
 
 
 def _name(value: str) -> str | None:
-    value = value.strip(" .,;|•-–—")
-    if not value or len(value) > 80 or len(words(value)) > 8 or not _NAME.fullmatch(value):
+    value = value.strip(" ,;|•-–—")
+    if value.endswith(".") and len(words(value)[-1]) > 4:
+        return None  # a sentence ("Penulis: Budi menulis buku."), not "Ahmad D."
+    value = value.rstrip(" .")
+    if not value or len(value) > 80 or len(words(value)) > 6 or not _NAME.fullmatch(value):
         return None
     if any(ch.isdigit() or ch == "_" for ch in value):
         return None
