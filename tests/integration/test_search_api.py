@@ -5,7 +5,6 @@ The handler runs in-process with the API Gateway events in events/, against real
 
 from __future__ import annotations
 
-import os
 import socket
 
 import pytest
@@ -251,5 +250,10 @@ def test_misconfiguration_is_a_generic_500(monkeypatch):
     assert "CURSOR_SECRET" not in str(reply.body)
 
 
-def test_search_env_is_isolated(search_index):
-    assert os.environ["ARTICLES_INDEX"] == search_index
+def test_the_handler_reads_this_modules_own_index(search_index, os_client):
+    # The module's index alone: the handler counts exactly its documents, none of another's.
+    os_client.indices.refresh(index=search_index)
+    expected = os_client.count(index=search_index)["count"]
+    reply = invoke("search-health")
+    assert reply.status == 200
+    assert reply.body["documents"] == expected > 0

@@ -26,7 +26,12 @@ OVERRIDE = re.compile(r"^[a-z]+ => [a-z]+$")
 
 @pytest.mark.parametrize("name", LISTS)
 def test_list_parses_and_is_not_empty(name):
-    assert len(read(name)) > 0
+    # One entry per line that is not blank or a comment, none of them empty or padded.
+    text = files("cariberita.index.wordlists").joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    entries = read(name)
+    assert len(entries) == len(lines) >= 10
+    assert all(entry and entry == entry.strip() for entry in entries)
 
 
 @pytest.mark.parametrize("name", LISTS)
