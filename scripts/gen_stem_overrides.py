@@ -2,8 +2,8 @@
 
 Lucene's Indonesian stemmer strips meN-/peN- but restores a dropped first consonant only in two
 cases, so ``menulis`` -> ``ulis`` while ``penulis`` -> ``tulis``. This script derives the affixed
-forms of every root in ``wordlists/roots.txt`` (nasal assimilation, di-, ter-, ber-, per-, ke-an,
--kan/-i/-an, -nya) and the suffixed forms of every protected word, asks a real OpenSearch node
+forms of every root in ``wordlists/roots.txt`` (nasal assimilation, di-, ter-, ber-, per-, memper-,
+ke-an, keter-an, berke-an, se-, -kan/-i/-an, -nya) and the suffixed forms of every protected word, asks a real OpenSearch node
 what the stock stemmer makes of each, and keeps a ``form => root`` rule only where it misses.
 Forms that two roots would claim, roots, protected words and hand-written overrides are skipped.
 
@@ -74,10 +74,16 @@ def family(root: str) -> set[str]:
     ber, ter, per = ("be", "te", "pe") if root[0] == "r" else ("ber", "ter", "per")
     forms |= {f"{ber}{root}", f"{ber}{root}an", f"{ber}{root}kan", f"ke{root}an", f"{per}{root}an"}
     forms |= {f"{ter}{root}", f"{ter}{root}kan", f"{per}{root}"}
-    forms |= {f"memper{root}", f"memper{root}kan", f"memper{root}i", f"diper{root}kan"}
+    # memper- (memperkuat, memperebutkan: per- loses its r here too) and diper-...-kan.
+    forms |= {f"mem{per}{root}{suffix}" for suffix in ("", "kan", "i")} | {f"di{per}{root}kan"}
     forms |= {f"{m}{suffix}" for m in me for suffix in ("", "kan", "i")}
     forms |= {f"{p}{suffix}" for p in pe for suffix in ("", "an")} | {f"ke{p}an" for p in pe}
+    # Stacked confixes keter-...-an (keterlibatan) and se- (sebesar, sepanjang; selanjutnya).
+    forms |= {f"ke{ter}{root}an", f"se{root}"}
     forms |= {f"{form}nya" for form in list(forms) if not form.endswith("lah")}
+    # Rarely with -nya, so without it (each rule costs about 27 bytes of index settings):
+    # diper- (diperkuat, diperbaiki) and berke-...-an (berkelanjutan).
+    forms |= {f"di{per}{root}", f"di{per}{root}i", f"berke{root}an"}
     return forms
 
 

@@ -1,7 +1,8 @@
 """Indonesian analysis for news, built from parts rather than the stock ``indonesian`` analyzer.
 
 Chain for title and body (``id_news``):
-  char filters (odd spaces -> space, soft hyphens and apostrophes removed) -> standard tokenizer
+  char filters (odd spaces -> space, soft hyphens and apostrophes removed, rumah2 -> rumah rumah)
+  -> standard tokenizer
   -> lowercase -> asciifolding -> stopwords that keep negations -> keyword_marker (protected
   names and words) -> stemmer_override (hand-written, then generated word families)
   -> Lucene's Indonesian stemmer.
@@ -21,6 +22,8 @@ from typing import Any
 from cariberita.index.wordlists import read, read_folder
 
 _FOLD = ["lowercase", "asciifolding"]
+# Stemmed fields also undo informal reduplication (rumah2); id_exact keeps the surface form.
+_CHARS = ["id_spaces", "id_reduplication"]
 _STEM = ["id_stop", "id_protected", "id_stem_override", "id_stemmer"]
 
 
@@ -52,6 +55,15 @@ def analysis_settings() -> dict[str, Any]:
                     *(f"\\u{code}=>" for code in ("00AD", "0027", "2019", "2018", "02BC")),
                 ],
             },
+            # Informal reduplication: rumah2 -> rumah rumah, anak2nya -> anak anaknya, as the
+            # tokenizer already splits anak-anak. Only a word of 3+ letters ending in a single 2
+            # (covid19, g20, km2, rp2 and 2024 stay whole); Moto2/Liga2 become moto moto / liga liga
+            # here on both sides of a match, and the .exact subfields keep moto2.
+            "id_reduplication": {
+                "type": "pattern_replace",
+                "pattern": r"(?<![\p{L}\p{N}])(\p{L}{3,})2(nya|ku|mu)?(?![\p{L}\p{N}])",
+                "replacement": "$1 $1$2",
+            },
         },
         "filter": {
             "id_stop": {"type": "stop", "stopwords": list(read("stopwords.txt"))},
@@ -76,13 +88,13 @@ def analysis_settings() -> dict[str, Any]:
         "analyzer": {
             "id_news": {
                 "type": "custom",
-                "char_filter": ["id_spaces"],
+                "char_filter": _CHARS,
                 "tokenizer": "standard",
                 "filter": [*_FOLD, *_STEM],
             },
             "id_news_search": {
                 "type": "custom",
-                "char_filter": ["id_spaces"],
+                "char_filter": _CHARS,
                 "tokenizer": "standard",
                 "filter": [*_FOLD, "id_acronyms", *_STEM],
             },
