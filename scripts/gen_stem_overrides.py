@@ -2,9 +2,10 @@
 
 Lucene's Indonesian stemmer strips meN-/peN- but restores a dropped first consonant only in two
 cases, so ``menulis`` -> ``ulis`` while ``penulis`` -> ``tulis``. This script derives the affixed
-forms of every root in ``wordlists/roots.txt`` (nasal assimilation, di-, ter-, ber-, per-, memper-,
-ke-an, keter-an, berke-an, se-, -kan/-i/-an, -nya) and the suffixed forms of every protected word, asks a real OpenSearch node
-what the stock stemmer makes of each, and keeps a ``form => root`` rule only where it misses.
+forms of every root in ``wordlists/roots.txt`` (nasal assimilation, di-, ter-, ber-, per-,
+memper-, diper-, ke-an, keter-an, berke-an, se-, -kan/-i/-an, -nya) and the suffixed forms of
+every protected word, asks a real OpenSearch node what the stock stemmer makes of each, and keeps
+a ``form => root`` rule only where it misses.
 Forms that two roots would claim, roots, protected words and hand-written overrides are skipped.
 
     OPENSEARCH_ENDPOINT=http://127.0.0.1:9200 .venv/bin/python scripts/gen_stem_overrides.py
