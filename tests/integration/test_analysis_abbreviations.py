@@ -1,75 +1,56 @@
-"""The abbreviation lists on a real node: every line parses with ``lenient: false`` (the
-articles index uses ``lenient: true``, which would hide a bad line), the search analyzer expands
-abbreviations both ways, and a query of wide abbreviations stays under the clause limit."""
+"""The abbreviation lists on a real node, as the search function applies them at query time:
+both directions find the article, a multi-word expansion counts only as a unit, and a query of
+the widest expansions stays under OpenSearch's clause limit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from cariberita.index.analysis import abbreviation_rules
 from cariberita.search.ranking import text_query
+from cariberita.search.synonyms import shipped
 
-from tests.support.names import unique_name
-
-
-@pytest.fixture
-def strict_index(os_client) -> Iterator[str]:
-    name = unique_name("t-abbr-strict")
-    yield name
-    os_client.indices.delete(index=name, ignore_unavailable=True)
-
-
-def test_every_abbreviation_line_parses_without_lenience(os_client, strict_index):
-    # Creation fails with a parse error naming the bad rule if any line does not parse.
-    analysis = {
-        "filter": {
-            "strict": {
-                "type": "synonym_graph",
-                "synonyms": abbreviation_rules(),
-                "expand": True,
-                "lenient": False,
-            }
-        },
-        "analyzer": {
-            "strict": {
-                "type": "custom",
-                "tokenizer": "standard",
-                "filter": ["lowercase", "asciifolding", "strict"],
-            }
-        },
-    }
-    body = {"settings": {"number_of_replicas": 0, "analysis": analysis}}
-    assert os_client.indices.create(index=strict_index, body=body)["acknowledged"]
+# Our own one-line articles: each holds one side of a listed pair.
+ARTICLES = {
+    "dinsos": "Dinas Sosial Jawa Tengah menyalurkan bantuan untuk korban banjir.",
+    "kapolres": "Kepala Kepolisian Resor Bantul meninjau pos pengamanan mudik.",
+    "jokowi": "Jokowi meresmikan bendungan baru di Nusa Tenggara Timur.",
+    "bmkg": "Badan Meteorologi, Klimatologi, dan Geofisika memperingatkan gelombang tinggi.",
+    "tersebar": "Sosial media dinas pariwisata Jawa Barat ramai dikunjungi.",
+}
 
 
-def search_terms(os_client, index: str, text: str) -> set[str]:
-    body = {"analyzer": "id_news_search", "text": text}
-    return {token["token"] for token in os_client.indices.analyze(index=index, body=body)["tokens"]}
+@pytest.fixture(scope="module")
+def articles(os_client, index_alias):
+    for key, body in ARTICLES.items():
+        doc = {"id": key, "title": f"Kabar {len(key)}", "body": body}
+        os_client.index(index=index_alias, id=key, body=doc)
+    os_client.indices.refresh(index=index_alias)
+    return index_alias
+
+
+def found(os_client, index: str, q: str) -> set[str]:
+    body = {"query": text_query(q), "size": 20}
+    return {hit["_id"] for hit in os_client.search(index=index, body=body)["hits"]["hits"]}
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"),
+    ("q", "expected"),
     [
-        ("dinsos jateng", {"dinsos", "dinas", "sosial", "jateng", "jawa", "tengah"}),
-        ("pemerintah kota blitar", {"pemkot", "pemerintah", "kota", "blitar"}),
-        ("kapolres", {"kapolres", "kepala", "kepolisian", "resor"}),
-        ("joko widodo", {"jokowi", "joko", "widodo"}),
-        ("bansos", {"bansos", "bantu", "sosial"}),
-        ("AS", {"as", "amerika", "serikat"}),
-        ("kasat reskrim", {"kasatreskrim", "kasat", "reskrim"}),
+        ("dinsos", {"dinsos"}),  # abbreviation in the query, expansion in the article
+        ("dinas sosial", {"dinsos"}),  # a unit: "tersebar" has both words, apart
+        ("jateng", {"dinsos"}),
+        ("kapolres", {"kapolres"}),
+        ("joko widodo", {"jokowi"}),
+        ("bmkg", {"bmkg"}),  # a stopword inside the expansion
     ],
 )
-def test_search_analyzer_expands_abbreviations_both_ways(os_client, index_alias, query, expected):
-    assert search_terms(os_client, index_alias, query) == expected
+def test_listed_forms_find_each_other(os_client, articles, q, expected):
+    assert found(os_client, articles, q) == expected
 
 
-def test_a_word_that_is_not_listed_is_left_alone(os_client, index_alias):
-    # "dia" is a stopword and "solo" was left out on purpose (album solo, konser solo).
-    assert search_terms(os_client, index_alias, "solo") == {"solo"}
-
-
-def test_six_abbreviations_in_one_query_stay_under_the_clause_limit(os_client, index_alias):
-    # The ranking's phrase boost enumerates one phrase per path through the synonym graph.
-    query = text_query("dinsos jateng kapolres ahok sumut pdip")
-    assert os_client.search(index=index_alias, body={"query": query})["timed_out"] is False
+def test_the_widest_expansions_stay_under_the_clause_limit(os_client, articles):
+    # 32 words (the longest query allowed), each one the form with the most equivalents.
+    table = shipped()
+    widest = sorted(table.groups(), key=len, reverse=True)[:32]
+    q = " ".join(group[0].replace(" ", "") for group in widest)
+    response = os_client.search(index=articles, body={"query": text_query(q, table)})
+    assert response["timed_out"] is False

@@ -28,7 +28,7 @@ def test_exact_analyzer_keeps_stopwords_for_phrases(os_client, index_alias):
     ]
 
 
-@pytest.mark.parametrize("analyzer", ["id_news", "id_news_search", "id_exact"])
+@pytest.mark.parametrize("analyzer", ["id_news", "id_exact"])
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("Café", ["cafe"]), ("ÉKONOMI", ["ekonomi"]), ("KORUPSI", ["korupsi"]), ("Señor", ["senor"])],

@@ -1,6 +1,6 @@
 """Writes the known-item relevance table of docs/search.md (both halves, three systems).
 
-    ARTICLE_DATA_DIR=../shared/data .venv/bin/python -m tests.relevance.report   # or: make relevance
+    ARTICLE_DATA_DIR=../shared/data .venv/bin/python -m tests.relevance.report  # make relevance
 
 Builds fresh indices of the whole corpus (ours with the shipped analysis, the two stock
 baselines), runs every judged query of ``tuning.json`` and ``holdout.json``, and replaces the

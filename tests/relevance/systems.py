@@ -20,6 +20,8 @@ from tests.relevance.baseline import baseline_ranking
 from tests.relevance.known_items import Ranker
 
 BASELINES = {"indonesian": "indonesian", "bm25": "standard"}
+# Hundreds of searches: no log line or metric for each.
+QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
 
 
 def ensure_indices(client: OpenSearch, data_dir: Path, prefix: str) -> dict[str, str]:
@@ -38,8 +40,9 @@ def ensure_indices(client: OpenSearch, data_dir: Path, prefix: str) -> dict[str,
 
 @contextmanager
 def handler_env(endpoint: str, alias: str) -> Iterator[None]:
-    previous = {k: os.environ.get(k) for k in env(endpoint, alias)}
-    os.environ.update(env(endpoint, alias))
+    values = {**env(endpoint, alias), **QUIET}
+    previous = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
     try:
         yield
     finally:

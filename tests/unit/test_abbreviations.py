@@ -1,6 +1,6 @@
-"""The abbreviation lists (wordlists/abbreviations/*.txt) feed the search-time synonym graph:
-every line parses as Solr synonyms, no form is claimed twice, nothing expands a stopword, and no
-line is wide enough to push the search's phrase query past OpenSearch's clause limit."""
+"""The abbreviation lists (wordlists/abbreviations/*.txt) feed the query-time synonyms of the
+search function: every line has the list format, no form is claimed twice, nothing expands a
+stopword, and every line reaches the shipped synonym table."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ import re
 from importlib.resources import files
 
 import pytest
-from cariberita.index.analysis import abbreviation_rules, analysis_settings
-from cariberita.index.wordlists import folder, read
-from cariberita.search.ranking import FIELDS, MAX_PHRASE_WORDS
+from cariberita.index.wordlists import folder, read, read_folder
+from cariberita.search.synonyms import fold, shipped
 
 KINDS = folder("abbreviations")
 FORM = r"[a-z0-9]+(?: [a-z0-9]+)*"
 LINE = re.compile(rf"^{FORM}(?:, {FORM})+$")
-# indices.query.bool.max_clause_count of OpenSearch 2.x.
-MAX_CLAUSES = 1024
 # The 24 pairs of the first list (acronyms.txt): they must keep working.
 FIRST_PAIRS = [
     ("pemkot", "pemerintah kota"),
@@ -44,6 +41,10 @@ FIRST_PAIRS = [
     ("bpjs", "badan penyelenggara jaminan sosial"),
     ("umkm", "usaha mikro kecil dan menengah"),
 ]
+
+
+def abbreviation_rules() -> tuple[str, ...]:
+    return read_folder("abbreviations")
 
 
 def forms(line: str) -> list[str]:
@@ -95,19 +96,17 @@ def test_no_form_is_a_stopword():
     assert [f for line in abbreviation_rules() for f in forms(line) if f in stopwords] == []
 
 
-def test_no_line_widens_the_phrase_query_past_the_clause_limit():
-    # ranking.text_query sends the query as a phrase with slop over FIELDS for up to
-    # MAX_PHRASE_WORDS words; with slop, OpenSearch writes one phrase per path through the
-    # synonym graph, so six words of three forms each make 3^6 x 2 = 1,458 clauses: a 503.
-    widest = max(len(forms(line)) for line in abbreviation_rules())
-    assert widest**MAX_PHRASE_WORDS * len(FIELDS) <= MAX_CLAUSES
-
-
 @pytest.mark.parametrize(("short", "full"), FIRST_PAIRS)
 def test_the_first_list_still_pairs_its_acronyms(short, full):
     assert [line for line in abbreviation_rules() if {short, full} <= set(forms(line))] != []
 
 
-def test_the_synonym_filter_reads_every_kind_in_file_name_order():
-    rules = [line for name in sorted(KINDS) for line in read(name)]
-    assert analysis_settings()["filter"]["id_acronyms"]["synonyms"] == rules
+def test_the_synonym_table_reads_every_kind():
+    table = shipped()
+    missing = [
+        line
+        for name in sorted(KINDS)
+        for line in read(name)
+        if any(not table.others(fold(form)) for form in forms(line))
+    ]
+    assert missing == []

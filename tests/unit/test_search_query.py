@@ -53,6 +53,13 @@ SENTINEL = "zzsentinelzz"
 USER_TEXT_PLACES = [set(places_of(body, SENTINEL)) for body in bodies(SENTINEL)]
 
 
+MATCH_FAMILY = {"multi_match", "match", "match_phrase", "match_bool_prefix"}
+
+
+def is_match_text(path: tuple) -> bool:
+    return len(path) >= 2 and path[-2] in MATCH_FAMILY and path[-1] == "query"
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=200))
 def test_user_text_reaches_only_match_queries(text):
@@ -61,8 +68,11 @@ def test_user_text_reaches_only_match_queries(text):
         bodies(q), USER_TEXT_PLACES, bodies(SENTINEL), strict=True
     ):
         assert not keys(body) & FORBIDDEN
-        # Where q shows up is either a place meant for user text or a constant equal to q.
-        assert set(places_of(body, q)) <= allowed | set(places_of(constant_body, q))
+        # The query, or each of its words (ranking reads it word by word), shows up only as the
+        # text of a match-family query, in a place meant for user text, or as a constant.
+        for piece in {q, *q.split()}:
+            places = set(places_of(body, piece)) - allowed - set(places_of(constant_body, piece))
+            assert [p for p in places if not is_match_text(p)] == []
     for allowed in USER_TEXT_PLACES:
         assert allowed and all(place[-1] == "query" for place in allowed)
         assert {place[-2] for place in allowed} <= {"multi_match", "title.exact"}
@@ -114,7 +124,8 @@ def test_time_budget_is_sent_to_opensearch():
 
 
 def test_typo_tolerance_spares_short_words_and_long_queries():
-    fuzzy = ranking.text_query("banjir")["bool"]["must"][0]["bool"]["should"][1]["multi_match"]
+    forms = ranking.text_query("banjir")["bool"]["should"][0]["dis_max"]["queries"]
+    fuzzy = next(f["multi_match"] for f in forms if "fuzziness" in f["multi_match"])
     # What OpenSearch's AUTO:low,high allows per word length: pelayanan (9 letters) must stay
     # out of two edits' reach of pelajaran, and four-letter words get no edit at all.
     low, high = map(int, fuzzy["fuzziness"].removeprefix("AUTO:").split(","))
@@ -122,8 +133,11 @@ def test_typo_tolerance_spares_short_words_and_long_queries():
     assert edits == {3: 0, 4: 0, 5: 1, 9: 1, 10: 2}
     assert fuzzy["prefix_length"] == 1
     assert all(f.split("^")[0].endswith(".exact") for f in fuzzy["fields"])
-    long_query = ranking.text_query(" ".join(["kata"] * (ranking.MAX_FUZZY_WORDS + 1)))
-    assert len(long_query["bool"]["must"][0]["bool"]["should"]) == 1
+    assert "dis_max" not in ranking.text_query("kota")["bool"]["should"][0]  # too short
+    words = [f"banjir{c}" for c in "abcdefgh"]
+    clauses = ranking.text_query(" ".join(words))["bool"]["should"]
+    fuzzy_words = ["dis_max" in clause for clause in clauses]
+    assert fuzzy_words == [True] * ranking.MAX_FUZZY_CONCEPTS + [False] * 2
 
 
 def test_recency_is_a_soft_multiplier():

@@ -6,10 +6,9 @@ Chain for title and body (``id_news``):
   -> lowercase -> asciifolding -> stopwords that keep negations -> keyword_marker (protected
   names and words) -> stemmer_override (hand-written, then generated word families)
   -> Lucene's Indonesian stemmer.
-The search-time analyzer (``id_news_search``) adds acronym synonyms (a synonym *graph*, so
-multi-word expansions keep their word order) before the stopwords; synonyms stay out of the
-index so the list can change without reindexing. (A phrase query cannot cross the hole a
-stopword leaves inside an expansion: phrases belong on the ``.exact`` subfields.)
+The same analyzer serves both sides of a match: abbreviations and other synonyms are expanded
+by the search function at query time (``cariberita.search.synonyms``), so a list change needs
+no reindex and never closes an index.
 Unstemmed subfields use ``id_exact`` (no stopwords, no stemming) for exact words, phrases and
 fuzzy matching, which must see the surface form: ``korupi`` never reaches ``korupsi`` once stemmed.
 See docs/analysis.md for the reasons and for how to extend the word lists.
@@ -19,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cariberita.index.wordlists import read, read_folder
+from cariberita.index.wordlists import read
 
 _FOLD = ["lowercase", "asciifolding"]
 # Stemmed fields also undo informal reduplication (rumah2); id_exact keeps the surface form.
@@ -30,11 +29,6 @@ _STEM = ["id_stop", "id_protected", "id_stem_override", "id_stemmer"]
 def stem_override_rules() -> list[str]:
     """``word => stem`` rules: the hand-written list, then the generated families."""
     return [*read("stem_overrides.txt"), *read("stem_overrides_generated.txt")]
-
-
-def abbreviation_rules() -> list[str]:
-    """Solr synonym lines of every ``abbreviations/*.txt`` list, file after file by name."""
-    return list(read_folder("abbreviations"))
 
 
 def analysis_settings() -> dict[str, Any]:
@@ -71,15 +65,6 @@ def analysis_settings() -> dict[str, Any]:
             # Hand-written rules first: for a word listed twice, the first rule loaded wins.
             "id_stem_override": {"type": "stemmer_override", "rules": stem_override_rules()},
             "id_stemmer": {"type": "stemmer", "language": "indonesian"},
-            # Every abbreviations/*.txt, in file name order; lenient keeps one bad line from
-            # failing index creation (tests/unit/test_abbreviations.py and a strict build on the
-            # node in tests/integration/test_analysis_abbreviations.py catch it instead).
-            "id_acronyms": {
-                "type": "synonym_graph",
-                "synonyms": abbreviation_rules(),
-                "expand": True,
-                "lenient": True,
-            },
             "id_autocomplete_edge": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
         },
         "normalizer": {
@@ -91,12 +76,6 @@ def analysis_settings() -> dict[str, Any]:
                 "char_filter": _CHARS,
                 "tokenizer": "standard",
                 "filter": [*_FOLD, *_STEM],
-            },
-            "id_news_search": {
-                "type": "custom",
-                "char_filter": _CHARS,
-                "tokenizer": "standard",
-                "filter": [*_FOLD, "id_acronyms", *_STEM],
             },
             "id_exact": {
                 "type": "custom",

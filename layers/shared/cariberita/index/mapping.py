@@ -17,7 +17,6 @@ def _text(boost_exact: bool = True) -> dict[str, Any]:
     field: dict[str, Any] = {
         "type": "text",
         "analyzer": "id_news",
-        "search_analyzer": "id_news_search",
         "index_options": "offsets",
     }
     if boost_exact:

@@ -1,0 +1,101 @@
+"""Two-way synonyms, applied by the search function at query time.
+
+The shipped lists (``index/wordlists/abbreviations/*.txt`` and ``equivalents/*.txt``: one group of
+equivalent forms a line, ``dinsos, dinas sosial``) and, later, the editors' rules become one
+:class:`Synonyms` table. Query time, not index analysis, because:
+
+- a list change then needs no reindex and never closes an index (OpenSearch only changes the
+  analysis of a closed index);
+- editors' synonyms reach a running function within its rules cache, with no extra round trip;
+- every form becomes one clause of its own (see ``ranking``), so three or more forms a line
+  cannot multiply into the phrase paths that overflow the 1,024-clause limit.
+
+Forms are compared folded (NFKD, ASCII, lower case, words of letters and digits), the same way
+the analysis folds text; what is sent to OpenSearch is the form as written, which the index
+analyzer then stems like the article text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from cariberita.index import wordlists
+
+SHIPPED_FOLDERS = ("abbreviations", "equivalents")
+# Readers' synonyms longer than this are phrases nobody types; it also bounds the matcher's work.
+MAX_FORM_WORDS = 12
+_WORD = re.compile(r"[0-9a-z]+")
+
+Key = tuple[str, ...]
+
+
+def fold(text: str) -> Key:
+    """The words of ``text`` as the analysis sees them before stemming."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return tuple(_WORD.findall(ascii_text.lower()))
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Groups of equivalent forms, looked up by the folded words of one form."""
+
+    forms: Mapping[Key, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_groups(cls, groups: Iterable[Sequence[str]]) -> Synonyms:
+        """Groups sharing a form are merged (``a, b`` and ``b, c`` make ``a, b, c``)."""
+        merged: dict[Key, dict[Key, str]] = {}
+        for group in groups:
+            members: dict[Key, str] = {}
+            for form in group:
+                key = fold(form)
+                if key and len(key) <= MAX_FORM_WORDS:
+                    members.setdefault(key, " ".join(key))
+            if len(members) < 2:
+                continue
+            for key in list(members):
+                members.update(merged.get(key, {}))
+            for key in members:
+                merged[key] = members
+        return cls({key: tuple(sorted(group.values())) for key, group in merged.items()})
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> Synonyms:
+        """Lines of comma-separated forms, the format of the shipped lists."""
+        return cls.from_groups(line.split(",") for line in lines)
+
+    def union(self, other: Synonyms) -> Synonyms:
+        return Synonyms.from_groups([*self.groups(), *other.groups()])
+
+    def groups(self) -> list[tuple[str, ...]]:
+        return list(dict.fromkeys(self.forms.values()))
+
+    def others(self, key: Key) -> tuple[str, ...]:
+        """The forms equivalent to ``key``, itself excluded; empty when it has none."""
+        own = " ".join(key)
+        return tuple(form for form in self.forms.get(key, ()) if form != own)
+
+    @property
+    def longest(self) -> int:
+        return max((len(key) for key in self.forms), default=0)
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+
+def _folders() -> list[str]:
+    root = files(wordlists.__name__)
+    return [name for name in SHIPPED_FOLDERS if root.joinpath(name).is_dir()]
+
+
+@cache
+def shipped() -> Synonyms:
+    """The lists that ship with the package (read once per container)."""
+    return Synonyms.from_lines(
+        line for folder in _folders() for line in wordlists.read_folder(folder)
+    )
