@@ -59,17 +59,18 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     service = service_for(settings)
     deadline = Deadline(context, settings.time_margin_ms)
 
-    if is_sqs_batch(event):
+    if not is_sqs_batch(event):
+        # The template delivers uploads through SQS only; anything else cannot be retried into
+        # something readable, so it is logged and acknowledged.
+        logger.error("ignoring an event that is not an SQS batch")
+        return {"batchItemFailures": []}
 
-        def handle_message(record: SQSRecord) -> None:
-            for item in _events(record.body):
-                service.handle(item, deadline)
+    def handle_message(record: SQSRecord) -> None:
+        for item in _events(record.body):
+            service.handle(item, deadline)
 
-        return dict(
-            process_partial_response(
-                event=event, record_handler=handle_message, processor=processor, context=context
-            )
+    return dict(
+        process_partial_response(
+            event=event, record_handler=handle_message, processor=processor, context=context
         )
-
-    reports = [service.handle(item, deadline) for item in _events(event)]
-    return {"reports": [report.as_dict() for report in reports if report is not None]}
+    )

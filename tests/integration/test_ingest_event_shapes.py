@@ -67,39 +67,29 @@ def test_sqs_message_with_s3_notification_indexes_the_batch_and_writes_a_report(
     assert report["counts"]["indexed"] == SAMPLE_ARTICLES
 
 
-def test_direct_s3_notification_indexes_the_batch(
-    handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
-):
-    upload(UPLOAD, SAMPLES / "batch-berita.ndjson")
-
-    response = handler(event_for("ingest-s3-put.json", s3_bucket), lambda_context)
-
-    assert response["reports"][0]["counts"]["indexed"] == SAMPLE_ARTICLES
-    assert count(os_client, fresh_index_alias) == SAMPLE_ARTICLES
-
-
-def test_eventbridge_object_created_indexes_the_batch(
-    handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
-):
-    upload(UPLOAD, SAMPLES / "batch-berita.ndjson")
-
-    handler(event_for("ingest-eventbridge-created.json", s3_bucket), lambda_context)
-
-    assert count(os_client, fresh_index_alias) == SAMPLE_ARTICLES
-
-
 def test_url_encoded_key_with_spaces_slash_and_unicode_is_decoded(
     handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
 ):
     key = "uploads/Berita Jatim/Maret 2024 edisi “khusus” é.ndjson"
     upload(key, SAMPLES / "batch-berita.ndjson")
-    event = event_for("ingest-s3-put-encoded-key.json", s3_bucket)
-    assert event["Records"][0]["s3"]["object"]["key"] != key  # the event carries it encoded
+    event = event_for("ingest-sqs-s3-put-encoded-key.json", s3_bucket)
+    notification = json.loads(event["Records"][0]["body"])
+    assert notification["Records"][0]["s3"]["object"]["key"] != key  # S3 sends it encoded
 
     handler(event, lambda_context)
 
     assert count(os_client, fresh_index_alias, f"{s3_bucket}/{key}") == SAMPLE_ARTICLES
     assert report_of(s3_bucket, key)["key"] == key
+
+
+def test_an_event_that_is_not_an_sqs_batch_is_acknowledged_and_does_nothing(
+    handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
+):
+    upload(UPLOAD, SAMPLES / "batch-berita.ndjson")
+    notification = json.loads(event_for("ingest-sqs-s3-put.json", s3_bucket)["Records"][0]["body"])
+
+    assert handler(notification, lambda_context) == {"batchItemFailures": []}
+    assert count(os_client, fresh_index_alias) == 0
 
 
 def test_s3_test_event_is_acknowledged_and_does_nothing(handler, s3_bucket, lambda_context):
@@ -122,18 +112,14 @@ def test_uploads_under_the_reports_prefix_are_ignored(
     assert listed["KeyCount"] == 0
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["ingest-s3-delete.json", "ingest-eventbridge-deleted.json", "ingest-sqs-s3-delete.json"],
-)
 def test_object_removed_event_deletes_the_articles_of_that_object(
-    name, handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
+    handler, upload, s3_bucket, lambda_context, os_client, fresh_index_alias
 ):
     upload(UPLOAD, SAMPLES / "batch-berita.ndjson")
-    handler(event_for("ingest-s3-put.json", s3_bucket), lambda_context)
+    handler(event_for("ingest-sqs-s3-put.json", s3_bucket), lambda_context)
     boto3.client("s3").delete_object(Bucket=s3_bucket, Key=UPLOAD)
 
-    handler(event_for(name, s3_bucket), lambda_context)
+    handler(event_for("ingest-sqs-s3-delete.json", s3_bucket), lambda_context)
 
     assert count(os_client, fresh_index_alias) == 0
     assert report_of(s3_bucket, UPLOAD)["counts"]["deleted"] == SAMPLE_ARTICLES
@@ -161,7 +147,8 @@ def test_cli_upload_puts_the_file_where_the_handler_picks_it_up(
     assert main(["upload", str(SAMPLES / "batch-berita.csv"), "--bucket", s3_bucket]) == 0
     assert f"s3://{s3_bucket}/reports/uploads/batch-berita.csv.json" in capsys.readouterr().err
 
-    handler(event_for("ingest-s3-put.json", s3_bucket, "uploads/batch-berita.csv"), lambda_context)
+    event = event_for("ingest-sqs-s3-put.json", s3_bucket, "uploads/batch-berita.csv")
+    assert handler(event, lambda_context) == {"batchItemFailures": []}
 
     assert count(os_client, fresh_index_alias) == SAMPLE_ARTICLES
 

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import gzip
 import json
-from urllib.parse import quote_plus
 
 import boto3
 import pytest
 
-from tests.support.events import load_event
-from tests.support.handlers import load_handler_module
+from tests.support.handlers import load_handler_module, sqs_s3_event
 from tests.support.paths import SAMPLES
 
 
 def ingest(bucket: str, key: str, data: bytes, context) -> dict:
-    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data)
-    text = json.dumps(load_event("ingest-s3-put.json"))
-    text = text.replace("cariberita-uploads", bucket)
-    text = text.replace("uploads/batch-berita.ndjson", quote_plus(key, safe="/"))
-    return load_handler_module("ingest").lambda_handler(json.loads(text), context)["reports"][0]
+    """Upload, deliver the SQS message, return the report the handler wrote."""
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=bucket, Key=key, Body=data)
+    response = load_handler_module("ingest").lambda_handler(sqs_s3_event(bucket, key), context)
+    assert response == {"batchItemFailures": []}
+    return json.loads(s3.get_object(Bucket=bucket, Key=f"reports/{key}.json")["Body"].read())
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ def upload(
 def remove(bucket: str, key: str, context) -> dict:
     boto3.client("s3").delete_object(Bucket=bucket, Key=key)
     load_handler_module("ingest").lambda_handler(
-        _event("ingest-s3-delete.json", bucket, key), context
+        _event("ingest-sqs-s3-delete.json", bucket, key), context
     )
     body = boto3.client("s3").get_object(Bucket=bucket, Key=f"reports/{key}.json")["Body"]
     return json.loads(body.read())

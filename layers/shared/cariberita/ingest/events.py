@@ -1,8 +1,8 @@
-"""S3 object events in every shape the ingest function receives, with every key URL-decoded.
+"""The S3 object events in the SQS messages the ingest function receives, keys URL-decoded.
 
-Shapes: S3 event notifications (direct, or as the body of an SQS message), EventBridge
-"Object Created"/"Object Deleted" events (direct or via SQS), and S3's ``s3:TestEvent``
-(sent once when a notification is configured; ignored).
+Each message body is an S3 event notification (the template sends ``uploads/`` created and
+removed events to the queue), or S3's ``s3:TestEvent``, sent once when a notification is
+configured and ignored.
 """
 
 from __future__ import annotations
@@ -32,16 +32,15 @@ class UnknownEvent(ValueError):
 
 
 def _action(name: str) -> Action | None:
-    lowered = name.lower()
-    if "objectcreated" in lowered or lowered == "object created":
+    if name.startswith("ObjectCreated:"):
         return "created"
-    if "objectremoved" in lowered or lowered == "object deleted":
+    if name.startswith("ObjectRemoved:"):
         return "removed"
     return None
 
 
 def object_events(payload: Any) -> list[ObjectEvent]:
-    """The object events in one S3 notification, EventBridge event or SQS message body."""
+    """The object events in one S3 notification (an SQS message body, or its parsed JSON)."""
     if isinstance(payload, str):
         try:
             payload = json.loads(payload)
@@ -51,17 +50,9 @@ def object_events(payload: Any) -> list[ObjectEvent]:
         raise UnknownEvent("event is not a JSON object")
     if payload.get("Event") == "s3:TestEvent":
         return []
-    if payload.get("source") == "aws.s3" and "detail-type" in payload:
-        action = _action(payload["detail-type"])
-        if action is None:
-            return []  # e.g. "Object Restore Completed": nothing to index
-        detail = payload.get("detail") or {}
-        return [
-            ObjectEvent(action, detail["bucket"]["name"], unquote_plus(detail["object"]["key"]))
-        ]
     records = payload.get("Records")
     if isinstance(records, list):
-        events = []
+        events: list[ObjectEvent] = []
         for record in records:
             if record.get("eventSource") != "aws:s3":
                 raise UnknownEvent(f"unexpected record source {record.get('eventSource')!r}")
@@ -73,7 +64,7 @@ def object_events(payload: Any) -> list[ObjectEvent]:
                 ObjectEvent(action, s3["bucket"]["name"], unquote_plus(s3["object"]["key"]))
             )
         return events
-    raise UnknownEvent("neither an S3 notification nor an EventBridge S3 event")
+    raise UnknownEvent("not an S3 event notification")
 
 
 def is_sqs_batch(event: Any) -> bool:
