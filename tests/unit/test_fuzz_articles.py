@@ -9,7 +9,7 @@ import os
 import pytest
 from cariberita.articles.document import to_document
 from cariberita.articles.model import MAX_BODY_CHARS, MAX_TITLE_CHARS, Article, Tombstone
-from cariberita.articles.records import article_from_record
+from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from cariberita.index.mapping import mappings
 from hypothesis import HealthCheck, given, reject, settings

@@ -17,7 +17,7 @@ import zlib
 
 import pytest
 from cariberita.articles.parsers import Limits, UnparseableObject, open_records
-from cariberita.articles.records import article_from_record
+from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -16,7 +16,7 @@ from cariberita.articles.categories import load_category_map
 from cariberita.articles.document import to_document
 from cariberita.articles.model import Article
 from cariberita.articles.parsers import UnparseableObject, open_records
-from cariberita.articles.records import article_from_record
+from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from cariberita.ingest.pipeline import ingest_stream
 from cariberita.ingest.report import Report, report_key

@@ -27,7 +27,8 @@ def open_object(bucket: str, key: str, s3: Any | None = None) -> BinaryIO | None
     """A readable stream of the object's bytes, or None when it no longer exists."""
     client = s3 or s3_client()
     try:
-        return client.get_object(Bucket=bucket, Key=key)["Body"]
+        body: BinaryIO = client.get_object(Bucket=bucket, Key=key)["Body"]
+        return body
     except client.exceptions.NoSuchKey:
         return None
 

@@ -2,6 +2,6 @@
 
 from cariberita.articles.document import to_document
 from cariberita.articles.model import Article, Tombstone
-from cariberita.articles.records import article_from_record
+from cariberita.articles.validation import article_from_record
 
 __all__ = ["Article", "Tombstone", "article_from_record", "to_document"]

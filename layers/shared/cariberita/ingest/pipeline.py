@@ -17,7 +17,7 @@ from cariberita.articles.categories import CategoryMap
 from cariberita.articles.document import to_document
 from cariberita.articles.model import Tombstone
 from cariberita.articles.parsers import Limits, RawRecord, UnparseableObject, open_records
-from cariberita.articles.records import article_from_record
+from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.prefetch import prefetch

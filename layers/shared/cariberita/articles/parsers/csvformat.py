@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 
 from cariberita.articles.parsers.errors import UnparseableObject
-from cariberita.articles.parsers.records import RawRecord
+from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
 
 REQUIRED = ("title", "body")

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 
 from cariberita.articles.parsers.errors import UnparseableObject
-from cariberita.articles.parsers.records import RawRecord
+from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream
 
 _DECODER = json.JSONDecoder()

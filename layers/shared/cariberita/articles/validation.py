@@ -1,4 +1,4 @@
-"""One decoded record (a dict from NDJSON, JSON, CSV or a page) -> an Article or a Tombstone."""
+"""A decoded record (a dict from NDJSON, JSON, CSV or a page) validated: Article or Tombstone."""
 
 from __future__ import annotations
 
