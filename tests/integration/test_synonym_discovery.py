@@ -56,6 +56,7 @@ def test_discover_reads_the_alias_and_writes_the_rules_file(
         "articles": 3,
         "consistency": 1.0,
         "example_ids": ["s1", "s2", "s3"],
+        "lower_case_share": 0.0,
     }
     assert (kobra["kind"], kobra["articles"]) == ("nickname", 3)
     summary = json.loads(capsys.readouterr().out)

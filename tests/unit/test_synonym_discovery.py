@@ -167,6 +167,37 @@ def test_a_misspelt_expansion_counts_for_the_usual_one():
     assert found.variants == (("taman makam pahlwan", 1),)
 
 
+def test_an_expansion_with_or_without_dan_is_one_expansion():
+    texts = ["Teknologi Informasi dan Komunikasi (TIK) diajarkan."] * 2
+    texts += ["Teknologi Informasi Komunikasi (TIK) diajarkan."] * 2
+    (found,) = evidence(*texts).results()
+    assert (found.articles, found.consistency, found.ambiguous) == (4, 1.0, False)
+
+
+def test_the_usual_spelling_leads_even_when_a_slip_is_copied_more():
+    texts = ["Penjabat Pembuat Komitmen (PPK) diperiksa."] * 3
+    texts += ["Pejabat Pembuat Komitmen (PPK) diperiksa.", "Pejabat, pejabat, pejabat hadir."]
+    (found,) = evidence(*texts).results()
+    assert found.long == "pejabat pembuat komitmen"
+    assert found.variants == (("penjabat pembuat komitmen", 3),)
+    assert found.forms(min_articles=2) == [
+        "ppk",
+        "pejabat pembuat komitmen",
+        "penjabat pembuat komitmen",
+    ]
+
+
+def test_the_lower_case_share_of_the_short_form_is_kept_as_evidence():
+    texts = ["Kota Lama (Kolam) ramai.", "Kota Lama (Kolam) sepi.", "Anak berenang di kolam."]
+    (found,) = evidence(*texts).results()
+    assert found.lower_case_share == round(1 / 3, 2)
+
+
+def test_english_function_words_are_never_proposed():
+    texts = ["Times Higher Education (THE) merilis peringkat."] * 2
+    assert evidence(*texts).results() == []
+
+
 def test_nicknames_need_more_articles_than_abbreviations():
     text = "Warga mengenal Rudi Hartono Saputra alias Ucok."
     assert evidence(text, text).results(min_articles=2) == []
@@ -213,6 +244,7 @@ def test_rules_document_shape():
             "articles": 2,
             "consistency": 1.0,
             "example_ids": ["a1", "a2"],
+            "lower_case_share": 0.0,
         }
     ]
     json.dumps(document)  # plain JSON types only

@@ -229,8 +229,12 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def is_variant(long: str, of: str) -> bool:
-    """Another spelling or a slip of the same long form (centre/center, pahlwan/pahlawan)."""
-    return edit_distance(long, of) <= max(2, len(of) // 12)
+    """Another spelling or a slip of the same long form (centre/center, pahlwan/pahlawan,
+    with or without ``dan``)."""
+    if edit_distance(long, of) <= max(2, len(of) // 12):
+        return True
+    content = [" ".join(w for w in form.split() if w not in CONNECTORS) for form in (long, of)]
+    return content[0] == content[1]
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,8 @@ class Discovered:
     others: tuple[tuple[str, int], ...] = ()
     # Set when another long form is itself seen in enough articles: review with care.
     ambiguous: bool = False
+    # The short form's lower-case share in the archive: high for an ordinary word (kolam).
+    lower_case_share: float = 0.0
 
     def forms(self, min_articles: int) -> list[str]:
         """The synonym rule: short form, long form, and variants seen often enough."""
@@ -254,15 +260,19 @@ class Discovered:
 
 @dataclass
 class _Group:
-    """One long form of a short form with its variant spellings."""
+    """One long form of a short form with its variant spellings and their article counts."""
 
     long: str
     ids: list[str]
-    variants: dict[str, int] = field(default_factory=dict)
+    spellings: dict[str, int]
+
+    @property
+    def variants(self) -> dict[str, int]:
+        return {k: v for k, v in self.spellings.items() if k != self.long}
 
     @property
     def weight(self) -> int:
-        return len(self.ids) + sum(self.variants.values())
+        return sum(self.spellings.values())
 
 
 @dataclass
@@ -288,7 +298,7 @@ class Evidence:
             self.shorts[candidate.short] += 1
             self.initialisms[candidate.short] += candidate.initialism
         for word in _words(text):
-            if 2 <= len(word) <= 12:
+            if len(word) >= 2:
                 folded = fold(word)
                 self.words[folded] += 1
                 if word.islower():
@@ -305,6 +315,13 @@ class Evidence:
         lower = self.lower_words[short]
         return lower >= 3 and lower * 3 >= self.words[short]
 
+    def _rarest(self, long: str) -> int:
+        return min(self.words[w] for w in long.split())
+
+    def lower_case_share(self, short: str) -> float:
+        """How often the short form is written in lower case in this archive (0 to 1)."""
+        return self.lower_words[short] / self.words[short] if self.words[short] else 0.0
+
     def _groups(self) -> dict[str, list[_Group]]:
         """Long forms of each short form, most frequent first, variants folded into the first."""
         by_short: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
@@ -316,10 +333,16 @@ class Evidence:
             for long, ids in sorted(longs, key=lambda li: (-len(li[1]), li[0])):
                 head = next((g for g in groups if is_variant(long, g.long)), None)
                 if head is None:
-                    groups.append(_Group(long, list(ids)))
+                    groups.append(_Group(long, list(ids), {long: len(ids)}))
                 else:
-                    head.variants[long] = len(ids)
+                    head.spellings[long] = len(ids)
                     head.ids.extend(i for i in ids if i not in head.ids)
+            for group in groups:
+                # The usual spelling: the one whose rarest word is the most common in the archive
+                # (pejabat over a slip to penjabat, even when the slip was copied more often).
+                group.long = max(
+                    group.spellings, key=lambda f: (self._rarest(f), group.spellings[f])
+                )
             grouped[short] = groups
         return grouped
 
@@ -352,6 +375,7 @@ class Evidence:
                     or consistency < min_consistency
                     or (short, group.long) in shipped
                     or short in skip_words
+                    or short in CONNECTORS
                     or self.is_common_word(short, kind)
                 ):
                     continue
@@ -367,6 +391,7 @@ class Evidence:
                         variants=tuple(sorted(group.variants.items(), key=_by_count)),
                         others=tuple(sorted(rivals, key=_by_count)),
                         ambiguous=any(n >= min_articles for _, n in rivals),
+                        lower_case_share=round(self.lower_case_share(short), 2),
                     )
                 )
         found.sort(key=lambda d: (-d.articles, -d.consistency, d.short, d.long))
@@ -406,6 +431,7 @@ def rules_document(
             entry["other_expansions"] = dict(d.others)
         if d.ambiguous:
             entry["ambiguous"] = True
+        entry["lower_case_share"] = d.lower_case_share
         evidence.append(entry)
     return {
         "synonyms": [d.forms(min_articles) for d in chosen],
