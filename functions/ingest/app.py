@@ -51,9 +51,10 @@ def _events(payload: Any) -> list[ObjectEvent]:
         return []
 
 
+# Same order in every handler: logger outermost, then metrics, then tracer.
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = IngestSettings.from_env()
     service = service_for(settings)
