@@ -338,10 +338,9 @@ class Evidence:
                     head.spellings[long] = len(ids)
                     head.ids.extend(i for i in ids if i not in head.ids)
             for group in groups:
-                # The usual spelling: the one whose rarest word is the most common in the archive
-                # (pejabat over a slip to penjabat, even when the slip was copied more often).
+                # The most frequent spelling leads; on a tie, the one made of commoner words.
                 group.long = max(
-                    group.spellings, key=lambda f: (self._rarest(f), group.spellings[f])
+                    group.spellings, key=lambda f: (group.spellings[f], self._rarest(f))
                 )
             grouped[short] = groups
         return grouped
