@@ -74,3 +74,8 @@ def test_discover_prints_to_stdout_and_leaves_the_index_as_it_was(
     assert code == 0
     assert json.loads(capsys.readouterr().out)["synonyms"] == [["kobra", "darto wijaya kusuma"]]
     assert os_client.count(index=fresh_index_alias)["count"] == before == len(ARTICLES)
+
+
+def test_discover_on_a_missing_alias_is_an_error_not_a_traceback(os_client, capsys):
+    assert admin.main(["synonyms", "discover", "--alias", "t-no-such-alias-for-synonyms"]) == 1
+    assert "no index or alias" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from opensearchpy import OpenSearch
+from opensearchpy import NotFoundError, OpenSearch
 
 from cariberita.config import Settings
 from cariberita.errors import ConfigurationError
@@ -64,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     alias = args.alias or settings.articles_index
     client = build_client(settings)
     if args.command == "synonyms":
-        return discover_synonyms(_articles_from_index(client, alias), args)
+        try:
+            return discover_synonyms(_articles_from_index(client, alias), args)
+        except NotFoundError:
+            print(f"error: no index or alias {alias!r}", file=sys.stderr)
+            return 1
     if args.command == "create":
         action = manager.ensure_index(client, alias, replicas=args.replicas)
         result = {"action": action, **manager.status(client, alias).as_dict()}
