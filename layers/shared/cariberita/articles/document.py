@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from cariberita.articles.categories import CategoryMap, load_category_map
 from cariberita.articles.dates import iso
 from cariberita.articles.model import Article
+from cariberita.articles.story import fingerprint
 
 # The indexed field naming the upload (``bucket/key``) an article's current version came from.
 # It keeps its first name, ``source``, so that indexes built before the rename stay valid.
@@ -57,6 +58,9 @@ def to_document(
         "tags": list(article.tags),
         "url": article.url,
         "publisher": publisher_of(article),
+        "image_url": article.image_url,
+        # Copies of one story share it; search collapses on it (articles/story.py).
+        "story": fingerprint(article.title, article.body),
         UPLOAD_FIELD: upload,
         "ingested_at": iso(ingested_at or datetime.now(UTC)),
     }

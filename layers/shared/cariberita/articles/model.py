@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from cariberita.articles.categories import split_breadcrumb
 from cariberita.articles.dates import epoch_millis, parse_date
 from cariberita.articles.ids import derive_id
+from cariberita.articles.images import ALIASES as IMAGE_ALIASES
+from cariberita.articles.images import image_from_record
 from cariberita.articles.text import clean_body, clean_line
 
 MAX_TITLE_CHARS = 1_000
@@ -49,6 +51,8 @@ class Article(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     publisher: str | None = Field(default=None, max_length=253)
+    # https only; an unusable picture is dropped, never a reason to refuse (articles/images.py).
+    image_url: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -56,6 +60,11 @@ class Article(BaseModel):
         if not isinstance(data, dict):
             raise ValueError(f"an article is a JSON object, got {type(data).__name__}")
         data = {k: v for k, v in data.items() if v is not None and v != ""}
+        if any(name in data for name in IMAGE_ALIASES):
+            image = image_from_record(data)
+            data = {k: v for k, v in data.items() if k not in IMAGE_ALIASES}
+            if image:
+                data["image_url"] = image
         if "category" in data and "categories" not in data:
             data["categories"] = data.pop("category")
         source = data.pop("source", None)

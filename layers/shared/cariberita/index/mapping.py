@@ -67,6 +67,10 @@ def mappings() -> dict[str, Any]:
             "tags": lowercase_keyword,
             "url": {"type": "keyword", "ignore_above": 2048},
             "publisher": lowercase_keyword,
+            # Shown, never searched: https only (articles/images.py).
+            "image_url": {"type": "keyword", "index": False, "doc_values": False},
+            # Fingerprint of title + opening shared by copies of a story: search collapses on it.
+            "story": {"type": "keyword"},
             # The S3 object (``bucket/key``) the current version of the article came from.
             "source": {"type": "keyword"},
             "ingested_at": {"type": "date"},

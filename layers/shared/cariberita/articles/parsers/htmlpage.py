@@ -40,6 +40,10 @@ _META = {
     "keywords": "tags",
     "news_keywords": "tags",
     "og:url": "url",
+    # The picture: the model keeps it only if it is an absolute https URL (articles/images.py).
+    "og:image:secure_url": "image_url",
+    "og:image": "image_url",
+    "twitter:image": "image_url",
 }
 _CLASS_PATTERN = r"(?:^|[-_])(?:{})(?:$|[-_])"
 _FURNITURE_CLASS = re.compile(
