@@ -22,6 +22,7 @@ from cariberita.config import Settings
 from cariberita.index import manager
 from cariberita.observability import logger, tracer
 from cariberita.opensearch_client import get_client
+from opensearchpy.exceptions import AuthorizationException
 
 # Time kept back to answer CloudFormation after giving up on OpenSearch.
 SAFETY_MARGIN_MS = 15_000
@@ -84,6 +85,19 @@ def ensure(properties: dict[str, Any], client: Any = None) -> dict[str, Any]:
     }
 
 
+def access_denied_reason(exc: AuthorizationException, role_arn: str, alias: str) -> str:
+    """What an operator adds when the domain refuses the bootstrap's role (HTTP 403)."""
+    info = exc.info if isinstance(exc.info, dict) else {}
+    said = str(info.get("Message") or info.get("error") or exc.error)[:300]
+    return (
+        f"OpenSearch refused the bootstrap (403: {said}). Allow role {role_arn} in the domain's "
+        f"access policy: es:ESHttpGet/Head/Post/Put on <domain>/{alias}-v*, es:ESHttpGet on "
+        f"<domain>/_alias/{alias} and <domain>/_cluster/health/{alias}-v*, es:ESHttpGet/Post on "
+        f"<domain>/{alias}/_count (docs/operations.md#existing-domain has the JSON). With "
+        "fine-grained access control, also map the role to cariberita_bootstrap."
+    )
+
+
 def _with_deadline(work: Callable[[], dict[str, Any]], seconds: float) -> dict[str, Any]:
     # A daemon-like worker: if it overruns we answer FAILED and let the container freeze it.
     pool = ThreadPoolExecutor(max_workers=1)
@@ -116,6 +130,10 @@ def handle(
             logger.info("delete requested: the index is kept", extra={"resource": resource_id})
         else:
             raise ValueError(f"unknown RequestType {request_type!r}")
+    except AuthorizationException as exc:  # the domain does not admit this role (yet)
+        logger.exception("index bootstrap refused by OpenSearch")
+        role = str(properties.get("RoleArn") or "this function's role")
+        status, reason = "FAILED", access_denied_reason(exc, role, alias)[:MAX_REASON]
     except Exception as exc:  # every failure must still reach CloudFormation
         logger.exception("index bootstrap failed")
         status, reason = "FAILED", f"{type(exc).__name__}: {exc}"[:MAX_REASON]
