@@ -37,11 +37,11 @@ from cariberita.index.mapping import index_body
 
 Progress = Callable[[str], None]
 
-# Ingest stamps ``ingested_at`` before its bulk request, and retries within a Lambda timeout
-# (15 min at most): a pass looks back that far so no write still in flight is skipped.
-CATCH_UP_MARGIN = timedelta(minutes=15)
-MAX_CATCH_UP_PASSES = 5
-SETTLED_BELOW = 500  # a catch-up pass that copied fewer documents ends the passes
+# Ingest stamps ``ingested_at`` just before its bulk request: a pass looks back this far for
+# writes still in flight. One retried for longer is found by the check by id at the end.
+CATCH_UP_MARGIN = timedelta(seconds=30)
+MAX_CATCH_UP_PASSES = 4
+SETTLED_BELOW = 500  # a catch-up pass that looked at fewer documents ends the passes
 IDS_PER_COPY = 1_000
 # Settings a new version inherits from the live one (the rest comes from the shipped body).
 INHERITED = ("number_of_shards", "number_of_replicas", "auto_expand_replicas", "refresh_interval")
@@ -240,15 +240,16 @@ def converge_and_swap(
     """
     passes = 0
     if since is not None:
-        mark = since
+        mark, previous = since, None
         while passes < MAX_CATCH_UP_PASSES:
             started = datetime.now(UTC)
-            result = copy(client, source, target, query=_since(mark), progress=progress)
+            seen = copy(client, source, target, query=_since(mark), progress=progress)["total"]
             passes += 1
             mark = started
-            progress(f"catch-up pass {passes}: {result.get('total', 0)} documents looked at")
-            if result.get("total", 0) < SETTLED_BELOW:
-                break
+            progress(f"catch-up pass {passes}: {seen} documents looked at")
+            if seen < SETTLED_BELOW or (previous is not None and seen >= previous):
+                break  # settled, or no longer shrinking: the write block ends it
+            previous = seen
     else:
         repair(client, source, target, compare(client, source, target))
     _wait_for_health(client, source, target, health_timeout_s)
