@@ -1,0 +1,74 @@
+"""Known-item relevance over the whole corpus, on the TUNING half of the blind judgments.
+
+240 queries written blind by five writers (``tests/relevance/known_items/``); a quarter is held
+out and read only by ``python -m tests.relevance.report``, which writes both halves' tables into
+docs/search.md. Floors sit a little under the measured tuning-half figures: raise them when
+ranking improves, never lower them to make a change pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.relevance import full_corpus, known_items, systems
+from tests.support.names import unique_name
+
+pytestmark = [pytest.mark.corpus, pytest.mark.filterwarnings("ignore:No application metrics")]
+
+MIN_SUCCESS = 0.93
+MIN_MRR = 0.79
+MIN_KIND_SUCCESS = 0.85
+
+
+@pytest.fixture(scope="module")
+def measured(os_client, settings, article_data_dir) -> Iterator[dict[str, Any]]:
+    judged = known_items.load(known_items.TUNING)
+    same = known_items.copies(full_corpus.corpus_records(article_data_dir))
+    alias = unique_name("t-known-items")
+    baselines = {system: unique_name(f"t-known-{system}") for system in systems.BASELINES}
+    try:
+        full_corpus.build_ours(os_client, alias, article_data_dir)
+        with systems.handler_env(settings.opensearch_endpoint, alias):
+            rows = {"ours": known_items.evaluate(judged, systems.ours(), same)}
+        for system, analyzer in systems.BASELINES.items():
+            full_corpus.build_baseline(os_client, baselines[system], analyzer, article_data_dir)
+            ranker = systems.baseline(os_client, baselines[system])
+            rows[system] = known_items.evaluate(judged, ranker, same)
+        yield {system: known_items.summarise(r) for system, r in rows.items()}
+    finally:
+        for name in [f"{alias}*", *baselines.values()]:
+            os_client.indices.delete(index=name, ignore_unavailable=True)
+
+
+def test_the_judged_set_is_large_and_covers_every_kind():
+    tuning, holdout = known_items.load(known_items.TUNING), known_items.load(known_items.HOLDOUT)
+    assert len(tuning) + len(holdout) >= 200
+    assert len(holdout) * 4 >= len(tuning) + len(holdout)  # a quarter held out
+    assert {j.kind for j in tuning} == {j.kind for j in holdout} == set(known_items.KINDS)
+    assert not {j.target for j in tuning} & {j.target for j in holdout}
+
+
+def test_overall_success_and_mrr(measured):
+    ours = measured["ours"]["all"]
+    print(f"tuning half: S@10={ours['success']:.3f} MRR@10={ours['mrr']:.3f}")
+    assert ours["success"] >= MIN_SUCCESS
+    assert ours["mrr"] >= MIN_MRR
+
+
+def test_every_kind_finds_its_targets(measured):
+    weak = {
+        kind: round(m["success"], 2)
+        for kind, m in measured["ours"].items()
+        if m["success"] < MIN_KIND_SUCCESS
+    }
+    assert weak == {}
+
+
+def test_ranking_beats_both_stock_baselines(measured):
+    for system in systems.BASELINES:
+        print(f"{system}: MRR@10={measured[system]['all']['mrr']:.3f}")
+        assert measured["ours"]["all"]["mrr"] > measured[system]["all"]["mrr"]
+        assert measured["ours"]["all"]["success"] >= measured[system]["all"]["success"]
