@@ -2,6 +2,14 @@
 # Runs a real single-node OpenSearch on loopback for development, tests and benchmarks.
 #
 #   scripts/opensearch-local.sh start|stop|status|url|install
+#   scripts/opensearch-local.sh start-cluster|stop-cluster|pid
+#
+# start-cluster runs three nodes of one cluster on loopback (HTTP 9201-9203, transport
+# 9301-9303, heap 512m each, one data folder each under $OPENSEARCH_HOME_DIR/cluster-node-<port>)
+# from the same cached distribution, for the reliability scenarios of
+# tests/reliability/test_three_node_cluster.py; stop-cluster stops them. One node of it is
+# started or stopped with OPENSEARCH_CLUSTER=1 OPENSEARCH_PORT=920N start|stop; `pid` prints the
+# process id of the node on OPENSEARCH_PORT (for a kill -9).
 #
 # The minimal distribution that plugin builds use (integ-test-zip) is fetched from Maven Central
 # with Maven, plus the modules our index needs (analysis-common for the Indonesian analysis chain,
@@ -21,7 +29,8 @@ if [ "$(id -u)" = 0 ]; then DEFAULT_CACHE=/var/cache/cariberita; else DEFAULT_CA
 CACHE="${OPENSEARCH_HOME_DIR:-$DEFAULT_CACHE}"
 RUN_USER="${OPENSEARCH_RUN_USER:-opensearch}"
 DIST="$CACHE/opensearch-$VERSION"
-DATA="$CACHE/node-$PORT"
+CLUSTER_PORTS=(9201 9202 9203)
+if [ -n "${OPENSEARCH_CLUSTER:-}" ]; then DATA="$CACHE/cluster-node-$PORT"; else DATA="$CACHE/node-$PORT"; fi
 PIDFILE="$DATA/opensearch.pid"
 LOG="$DATA/stdout.log"
 MODULES=(
@@ -144,6 +153,30 @@ wait_healthy() {
   return 1
 }
 
+# One node alone, or one node of the three-node loopback cluster (OPENSEARCH_CLUSTER=1).
+discovery_yml() {
+  if [ -z "${OPENSEARCH_CLUSTER:-}" ]; then echo "discovery.type: single-node"; return; fi
+  local p seeds="" names=""
+  for p in "${CLUSTER_PORTS[@]}"; do
+    seeds="$seeds\"127.0.0.1:$((p + 100))\", "; names="$names\"local-$p\", "
+  done
+  printf 'discovery.seed_hosts: [%s]\ncluster.initial_cluster_manager_nodes: [%s]\n' "${seeds%, }" "${names%, }"
+}
+
+cluster() {
+  local action="$1" p pids=() failed=0
+  for p in "${CLUSTER_PORTS[@]}"; do
+    # In parallel: a node of a new cluster answers only once a majority has joined.
+    OPENSEARCH_CLUSTER=1 OPENSEARCH_PORT="$p" OPENSEARCH_HEAP="${OPENSEARCH_HEAP_CLUSTER:-512m}" \
+      OPENSEARCH_ENDPOINT="" "$0" "$action" >/dev/null &
+    pids+=("$!")
+  done
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  [ "$failed" = 0 ] || { log "$action-cluster failed"; exit 1; }
+  [ "$action" = start ] && printf 'http://127.0.0.1:%s\n' "${CLUSTER_PORTS[@]}"
+  return 0
+}
+
 start() {
   if [ -n "${OPENSEARCH_ENDPOINT:-}" ]; then
     healthy "$OPENSEARCH_ENDPOINT" || { log "OPENSEARCH_ENDPOINT=$OPENSEARCH_ENDPOINT is not reachable"; exit 1; }
@@ -175,12 +208,12 @@ start() {
   # jvm.options names logs/ and data/ relative to the distribution, which the node user cannot write.
   sed -i -e "s#logs/#$DATA/logs/#g" -e "s#HeapDumpPath=data#HeapDumpPath=$DATA/data#" "$DATA/config/jvm.options"
   cat >"$DATA/config/opensearch.yml" <<YML
-cluster.name: cariberita-local
+cluster.name: cariberita-local${OPENSEARCH_CLUSTER:+-cluster}
 node.name: local-$PORT
 network.host: 127.0.0.1
 http.port: $PORT
 transport.port: $((PORT + 100))
-discovery.type: single-node
+$(discovery_yml)
 path.data: $DATA/data
 path.logs: $DATA/logs
 # Tests and benchmarks fill the disk of a shared machine; do not go read-only at 95%.
@@ -230,5 +263,8 @@ case "${1:-start}" in
   stop) stop ;;
   status) if healthy "${OPENSEARCH_ENDPOINT:-$(url)}"; then echo "up ${OPENSEARCH_ENDPOINT:-$(url)}"; else echo down; exit 1; fi ;;
   url) echo "${OPENSEARCH_ENDPOINT:-$(url)}" ;;
-  *) echo "usage: $0 install|start|stop|status|url" >&2; exit 2 ;;
+  start-cluster) install; cluster start ;;
+  stop-cluster) cluster stop ;;
+  pid) node_pid ;;
+  *) echo "usage: $0 install|start|stop|status|url|start-cluster|stop-cluster|pid" >&2; exit 2 ;;
 esac
