@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestValidationError,
+    ResponseValidationError,
+)
 from aws_lambda_powertools.metrics import MetricUnit
 
 from cariberita.errors import InvalidRequest, NotFound, SearchUnavailable
+from cariberita.http.query_parameters import repeated
 from cariberita.http.responses import RETRY_AFTER_S, error
 from cariberita.observability import logger, metrics
 
@@ -27,9 +33,28 @@ def _invalid(exc: InvalidRequest) -> Response[object]:
     return error(400, exc.code, exc.message, exc.field)
 
 
-def _validation(exc: RequestValidationError) -> Response[object]:
-    field, message = _validation_field(exc)
-    return error(400, "invalid_parameter", message, field)
+def _is_response_error(exc: RequestValidationError) -> bool:
+    # Powertools reports a response that fails its own model as a *request* validation error
+    # (loc starts with "response"): our fault, never the caller's.
+    return any(tuple(err.get("loc", ()))[:1] == ("response",) for err in exc.errors())
+
+
+def _validation(
+    app: APIGatewayRestResolver, repeatable: Collection[str]
+) -> Callable[[RequestValidationError], Response[object]]:
+    def handle(exc: RequestValidationError) -> Response[object]:
+        if _is_response_error(exc):
+            return _fault(exc)
+        # A single-valued parameter sent twice reaches validation as a list: say what happened.
+        twice = repeated(app.current_event.multi_value_query_string_parameters, repeatable)
+        if twice:
+            name = twice[0]
+            message = f"{name}: given more than once; send it once"
+            return error(400, "invalid_parameter", message, name)
+        field, message = _validation_field(exc)
+        return error(400, "invalid_parameter", message, field)
+
+    return handle
 
 
 def _not_found(exc: NotFound) -> Response[object]:
@@ -55,10 +80,16 @@ def _fault(exc: Exception) -> Response[object]:
     return error(500, "internal_error", "something went wrong on our side")
 
 
-def register(app: APIGatewayRestResolver) -> None:
-    """Give ``app`` one handler per error; only real faults are logged as exceptions."""
+def register(app: APIGatewayRestResolver, repeatable: Collection[str] = ()) -> None:
+    """Give ``app`` one handler per error; only real faults are logged as exceptions.
+
+    ``repeatable`` names the query parameters that may be given more than once; any other one
+    given twice is a 400 naming it. A response that fails its model, like any unexpected
+    exception, is a 500 ``internal_error``: never a 400 that blames the caller.
+    """
     app.exception_handler(InvalidRequest)(_invalid)
-    app.exception_handler(RequestValidationError)(_validation)
+    app.exception_handler(RequestValidationError)(_validation(app, repeatable))
+    app.exception_handler(ResponseValidationError)(_fault)
     app.exception_handler(NotFound)(_not_found)
     app.not_found(_no_route)
     app.exception_handler(SearchUnavailable)(_unavailable)

@@ -51,7 +51,7 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(
         enable_validation=True, cors=responses.cors(deps.settings.cors_allowed_origins)
     )
-    errors.register(app)
+    errors.register(app, repeatable=query_parameters.repeatable(SearchParams))
     secret = deps.settings.cursor_secret.get_secret_value()
 
     def search(**query: Any) -> Response[SearchResponse]:

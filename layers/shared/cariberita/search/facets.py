@@ -7,10 +7,16 @@ other categories have. The monthly histogram does respect the category choice.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
+from pydantic import ValidationError
+
+from cariberita.observability import logger
 from cariberita.search.highlight import escape
 from cariberita.search.schemas import CategoryCount, Facets, MonthCount
+
+B = TypeVar("B")
 
 TIME_ZONE = "+07:00"  # WIB: months start at local midnight
 CATEGORY_FACET_SIZE = 30
@@ -21,6 +27,29 @@ _ACRONYMS = {"tv", "dpr", "kpk", "pon", "ftv"}
 def _bucket(key: str, count: int) -> CategoryCount:
     # Escaped like every string we return; params unescape a value sent back as a filter.
     return CategoryCount(value=escape(key), label=escape(label(key)), count=count)
+
+
+def _category(bucket: dict[str, Any]) -> CategoryCount:
+    return _bucket(bucket["key"], bucket["doc_count"])
+
+
+def _month(bucket: dict[str, Any]) -> MonthCount:
+    return MonthCount(month=bucket["key_as_string"], count=bucket["doc_count"])
+
+
+def _tolerant(facet: str, buckets: Iterable[Any], make: Callable[[Any], B]) -> list[B]:
+    """Every bucket ``make`` accepts; an odd one (a year-10000 month of one stored document) is
+    dropped and logged, so one document never fails the response of every search it is in."""
+    out: list[B] = []
+    for bucket in buckets:
+        try:
+            out.append(make(bucket))
+        except (ValidationError, KeyError, TypeError) as exc:
+            logger.warning(
+                "facet bucket dropped",
+                extra={"facet": facet, "bucket": repr(bucket)[:200], "error": str(exc)[:300]},
+            )
+    return out
 
 
 def label(value: str) -> str:
@@ -52,13 +81,10 @@ def shape(aggs: dict[str, Any]) -> Facets:
     months = aggs.get("months", {})
     months = months.get("months", months)
     return Facets(
-        categories=[
-            _bucket(b["key"], b["doc_count"]) for b in aggs.get("categories", {}).get("buckets", [])
-        ],
-        months=[
-            MonthCount(month=b["key_as_string"], count=b["doc_count"])
-            for b in months.get("buckets", [])
-        ],
+        categories=_tolerant(
+            "categories", aggs.get("categories", {}).get("buckets", []), _category
+        ),
+        months=_tolerant("months", months.get("buckets", []), _month),
     )
 
 
@@ -72,4 +98,4 @@ def all_categories_request() -> dict[str, Any]:
 
 def shape_all(response: dict[str, Any]) -> list[CategoryCount]:
     buckets = response.get("aggregations", {}).get("categories", {}).get("buckets", [])
-    return [_bucket(b["key"], b["doc_count"]) for b in buckets]
+    return _tolerant("categories", buckets, _category)
