@@ -12,14 +12,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from cariberita.http import errors, query_parameters, responses
+from cariberita.http import errors, messages, query_parameters, responses
 from cariberita.opensearch_client import get_client
-from cariberita.search import service
+from cariberita.search import related, service
 from cariberita.search.params import MAX_SUGGEST_CHARS, SearchParams
 from cariberita.search.schemas import (
     Article,
     CategoriesResponse,
     HealthResponse,
+    RelatedResponse,
     SearchResponse,
     SuggestResponse,
 )
@@ -45,12 +46,19 @@ class Deps:
         return self.settings.search_timeout_ms
 
 
+class _Resolver(APIGatewayRestResolver):
+    """Error messages in the reader's language (http/messages.py); codes stay the same."""
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        response = super().resolve(event, context)
+        headers = event.get("headers") if isinstance(event, dict) else None
+        return messages.localise(response, headers if isinstance(headers, dict) else None)
+
+
 def build_app(deps: Deps) -> APIGatewayRestResolver:
     """The resolver with every route; :func:`cariberita.http.openapi.render` of it is
     api/openapi.json."""
-    app = APIGatewayRestResolver(
-        enable_validation=True, cors=responses.cors(deps.settings.cors_allowed_origins)
-    )
+    app = _Resolver(enable_validation=True, cors=responses.cors(deps.settings.cors_allowed_origins))
     errors.register(app, repeatable=query_parameters.repeatable(SearchParams))
     secret = deps.settings.cursor_secret.get_secret_value()
 
@@ -91,6 +99,22 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
         article_id: Annotated[str, Path(min_length=1, max_length=200)],
     ) -> Response[Article]:
         return responses.ok(service.article(deps.store, article_id), responses.CACHE_ARTICLE)
+
+    @app.get(
+        "/articles/<article_id>/related",
+        summary='Related articles ("Baca Juga"), never the article or a copy of it',
+        responses=responses.documented("Articles like this one, best first", 400, 404, 503),
+    )
+    def related_articles(
+        article_id: Annotated[str, Path(min_length=1, max_length=200)],
+        size: Annotated[
+            int, Query(ge=1, le=related.MAX_SIZE, description="How many (1-20)")
+        ] = related.DEFAULT_SIZE,
+    ) -> Response[RelatedResponse]:
+        return responses.ok(
+            service.related_articles(deps.store, article_id, size, deps.budget_ms),
+            responses.CACHE_ARTICLE,
+        )
 
     @app.get(
         "/categories",

@@ -125,6 +125,20 @@ def _categories(value: object) -> tuple[str, ...]:
     return values
 
 
+def _keywords(value: object, info: ValidationInfo) -> tuple[str, ...]:
+    """A repeatable keyword filter (``publisher``): each as :func:`_keyword`, no duplicates."""
+    name = info.field_name or "filter"
+    raw = cast("list[str] | tuple[str, ...] | None", value) or ()
+    values = tuple(
+        dict.fromkeys(v.lower() for v in (normalise_text(r, unescape=True) for r in raw) if v)
+    )
+    if len(values) > MAX_CATEGORIES:
+        raise InvalidRequest(f"at most {MAX_CATEGORIES} values of {name}", name)
+    if any(len(v) > MAX_FILTER_CHARS for v in values):
+        raise InvalidRequest(f"{name} is longer than {MAX_FILTER_CHARS} characters", name)
+    return values
+
+
 Keyword = Annotated[str | None, Input(str, max_chars=MAX_FILTER_CHARS), BeforeValidator(_keyword)]
 """A keyword filter (``author``, ``tag``): one value, compared case-insensitively."""
 
@@ -152,6 +166,16 @@ class Filters(BaseModel):
     date_to: Day = None
     author: Keyword = None
     tag: Keyword = None
+    publisher: Annotated[
+        tuple[str, ...],
+        Input(
+            list[str],
+            "Repeatable; any of them, e.g. kompas.com (case-insensitive)",
+            max_chars=MAX_FILTER_CHARS,
+            max_items=MAX_CATEGORIES,
+        ),
+        BeforeValidator(_keywords),
+    ] = ()
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -183,6 +207,9 @@ class SearchParams(BaseModel):
     page: Annotated[int, Field(ge=1), Input(int, minimum=1, maximum=MAX_PAGE)] = 1
     size: Annotated[int, Field(ge=1), Input(int, minimum=1, maximum=MAX_SIZE)] = DEFAULT_SIZE
     cursor: Annotated[str | None, Input(str, "next_cursor", max_chars=MAX_CURSOR_CHARS)] = None
+    collapse: Annotated[
+        bool, Input(bool, "One result per story (copies from other publishers folded in)")
+    ] = True
 
     @model_validator(mode="after")
     def _paging(self) -> Self:

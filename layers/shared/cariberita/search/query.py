@@ -27,7 +27,13 @@ SOURCE_FIELDS = [
     "author",
     "tags",
     "publisher",
+    "image_url",
+    "story",
 ]
+# Collapse: the other copies of a story shown with it (their publishers), oldest first.
+COPIES_SHOWN = 10
+COPY_FIELDS = ["id", "publisher", "published_at"]
+STORY_FIELD = "story"
 _TIEBREAK = [{"id": {"order": "asc"}}]
 _SORTS: dict[str, list[dict[str, Any]]] = {
     "relevance": [
@@ -79,6 +85,8 @@ CLAUSES: dict[str, Clause] = {
     "date_to": Clause(_day("lte")),
     "author": Clause(_author),
     "tag": Clause(lambda tag: {"term": {"tags": tag}}),
+    # Publisher narrows results only: its facet still counts the other publishers.
+    "publisher": Clause(lambda pubs: {"terms": {"publisher": list(pubs)}}, post_filter=True),
 }
 """The OpenSearch clause of every filter, by its field name in ``Filters``."""
 
@@ -101,12 +109,37 @@ def filters(params: SearchParams) -> list[dict[str, Any]]:
     return _clauses(params, post=False)
 
 
+def post_clauses(params: SearchParams) -> dict[str, dict[str, Any]]:
+    """The post_filter clause of each such filter the reader set, by filter name."""
+    return {
+        name: CLAUSES[name].build(value)
+        for name, value in params.filters.given().items()
+        if CLAUSES[name].post_filter
+    }
+
+
 def post_filter(params: SearchParams) -> dict[str, Any] | None:
     """The filters that narrow results but not the facets; None when there are none."""
     post = _clauses(params, post=True)
     if len(post) > 1:
         return {"bool": {"filter": post}}
     return post[0] if post else None
+
+
+def collapse(params: SearchParams) -> dict[str, Any]:
+    """One hit per story: the best by the request's sort (so a group sits where its best copy
+    ranks); ``inner_hits`` lists the copies oldest first. On ``sort=newest`` the oldest copy (the
+    original) is the one shown, so it also carries the fields and highlights of a result."""
+    copies: dict[str, Any] = {
+        "name": "copies",
+        "size": COPIES_SHOWN,
+        "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, *_TIEBREAK],
+        "_source": COPY_FIELDS,
+    }
+    if params.sort == "newest":
+        copies["_source"] = SOURCE_FIELDS
+        copies["highlight"] = highlight.request()
+    return {"field": STORY_FIELD, "inner_hits": copies}
 
 
 def sort(params: SearchParams) -> list[dict[str, Any]]:
@@ -128,11 +161,15 @@ def search_body(
         "track_total_hits": RESULT_WINDOW,  # counted exactly up to here, then "at least"
         "timeout": f"{timeout_ms}ms",
         "_source": SOURCE_FIELDS,
-        "aggs": facets.aggregations(narrow),
+        "aggs": facets.aggregations(post_clauses(params), params.collapse),
         "highlight": highlight.request(),
     }
     if narrow:
         body["post_filter"] = narrow
+    if params.collapse and position is None:
+        # OpenSearch refuses collapse with search_after: cursor pages are collapsed by
+        # cariberita.search.collapse instead, which asks for this body without a position.
+        body["collapse"] = collapse(params)
     if position is not None:
         body["search_after"] = position.search_after
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cariberita.search import highlight
-from cariberita.search.schemas import Article, SearchResult
+from cariberita.search.schemas import Article, ArticleSummary, SearchResult
 
 
 def safe_url(url: Any) -> str | None:
@@ -35,20 +35,58 @@ def _common(source: dict[str, Any], doc_id: str) -> dict[str, Any]:
         "author": highlight.escape(source.get("author")) or None,
         "tags": _text_list(source.get("tags")),
         "publisher": highlight.escape(source.get("publisher")) or None,
+        "image_url": safe_image(source.get("image_url")),
     }
 
 
-def search_result(hit: dict[str, Any]) -> SearchResult:
-    """One search hit with ``title_html`` and ``snippet_html`` (``<mark>`` around matches)."""
-    source = hit.get("_source", {})
-    marks = hit.get("highlight", {})
-    common = _common(source, hit["_id"])
+def safe_image(url: Any) -> str | None:
+    # Ingestion keeps only https pictures; an older or hand-written document is checked again.
+    if not isinstance(url, str) or not url.lower().startswith("https://"):
+        return None
+    return highlight.escape(url)
+
+
+def _copies(hit: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The collapsed copies of a hit's story (oldest first) and how many match in all."""
+    inner = hit.get("inner_hits", {}).get("copies", {}).get("hits")
+    if not isinstance(inner, dict):
+        return [], 1
+    total = inner.get("total", {})
+    count = total.get("value", 1) if isinstance(total, dict) else int(total or 1)
+    return list(inner.get("hits", [])), max(1, int(count))
+
+
+def search_result(hit: dict[str, Any], show_original: bool = False) -> SearchResult:
+    """One search hit with ``title_html`` and ``snippet_html`` (``<mark>`` around matches).
+
+    A collapsed hit also gives how many copies its story has and their other publishers;
+    ``show_original`` shows the story's oldest copy instead of the hit itself (``sort=newest``).
+    """
+    copies, count = _copies(hit)
+    shown = copies[0] if show_original and copies and "_source" in copies[0] else hit
+    source = shown.get("_source", {})
+    marks = shown.get("highlight", {})
+    common = _common(source, shown["_id"])
     titles = highlight.best(marks, "title")
+    others = dict.fromkeys(
+        highlight.escape(p)
+        for c in copies
+        if c.get("_id") != shown["_id"]
+        and isinstance(p := c.get("_source", {}).get("publisher"), str)
+    )
+    others.pop(common["publisher"], None)
     return SearchResult(
         **common,
         title_html=highlight.render(titles[0]) if titles else common["title"],
         snippet_html=highlight.snippet(highlight.best(marks, "body"), None),
+        copies=count,
+        other_publishers=list(others),
     )
+
+
+def summary(hit: dict[str, Any]) -> ArticleSummary:
+    """A hit as a plain article summary (related articles)."""
+    return ArticleSummary(**_common(hit.get("_source", {}), hit["_id"]))
 
 
 def article(doc: dict[str, Any]) -> Article:

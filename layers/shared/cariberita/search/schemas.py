@@ -7,8 +7,16 @@ from pydantic import BaseModel, Field
 
 
 class Total(BaseModel):
-    value: int = Field(ge=0, description="Matching articles, counted exactly up to 10,000")
+    value: int = Field(
+        ge=0, description="Matching articles (not stories), counted exactly up to 10,000"
+    )
     exact: bool = Field(description="False when there are at least `value` matches")
+    stories: int | None = Field(
+        default=None,
+        ge=0,
+        description="Distinct stories among the matches (copies counted once; exact below "
+        "40,000); null when `collapse=false`",
+    )
 
 
 class ArticleSummary(BaseModel):
@@ -23,17 +31,38 @@ class ArticleSummary(BaseModel):
     author: str | None
     tags: list[str]
     publisher: str | None
+    image_url: str | None = Field(default=None, description="https only")
 
 
 class SearchResult(ArticleSummary):
     title_html: str
     snippet_html: str
+    copies: int = Field(
+        default=1,
+        ge=1,
+        description="Articles of this story among the matches, this one included (collapse on)",
+    )
+    other_publishers: list[str] = Field(
+        default_factory=list, description="Publishers of the other copies (up to 10)"
+    )
 
 
 class CategoryCount(BaseModel):
     value: str = Field(description="Use as the `category` parameter")
     label: str
     count: int = Field(ge=0)
+
+
+class ValueCount(BaseModel):
+    value: str = Field(description="Use as the parameter of the same name (singular)")
+    label: str
+    count: int = Field(ge=0)
+
+
+class CategoryNode(CategoryCount):
+    """One level of the category breadcrumb; its count includes its children's."""
+
+    children: list[CategoryNode]
 
 
 class MonthCount(BaseModel):
@@ -44,6 +73,14 @@ class MonthCount(BaseModel):
 class Facets(BaseModel):
     categories: list[CategoryCount] = Field(description="Counts ignore the category filter itself")
     months: list[MonthCount]
+    publishers: list[ValueCount] = Field(
+        default_factory=list, description="Counts ignore the publisher filter itself"
+    )
+    authors: list[ValueCount] = Field(default_factory=list, description="The 20 most frequent")
+    category_tree: list[CategoryNode] = Field(
+        default_factory=list,
+        description="Breadcrumb levels with their children; counts ignore the category filter",
+    )
 
 
 class SearchResponse(BaseModel):
@@ -71,6 +108,11 @@ class SuggestResponse(BaseModel):
 class Article(ArticleSummary):
     body: str
     updated_at: str | None
+
+
+class RelatedResponse(BaseModel):
+    id: str = Field(description="The article the others are related to")
+    results: list[ArticleSummary]
 
 
 class CategoriesResponse(BaseModel):

@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import time
 
-from cariberita.search import analytics, cursor, facets, highlight, query, results, suggest
+from cariberita.search import (
+    analytics,
+    collapse,
+    cursor,
+    facets,
+    highlight,
+    query,
+    related,
+    results,
+    suggest,
+)
 from cariberita.search.params import SearchParams, normalise_text
 from cariberita.search.schemas import (
     Article,
     CategoriesResponse,
     HealthResponse,
+    RelatedResponse,
     SearchResponse,
     SuggestResponse,
     Total,
@@ -24,24 +35,33 @@ def search(
     """Ranked, filtered, faceted results; raises InvalidRequest for a bad cursor."""
     started = time.perf_counter()
     position = cursor.decode(secret, params, params.cursor) if params.cursor else None
-    response = store.search(query.search_body(params, timeout_ms, position))
+    if params.collapse and position is not None:
+        response = collapse.page_after(store, params, timeout_ms, position)
+    else:
+        response = store.search(query.search_body(params, timeout_ms, position))
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
+    aggs = response.get("aggregations", {})
+    stories = facets.stories(aggs) if params.collapse else None
     seen = (position.seen if position else params.offset) + len(hits)
-    more = len(hits) == params.size and (seen < total["value"] or total["relation"] != "eq")
+    if stories is not None:  # collapsed: pages count stories, not articles
+        more = len(hits) == params.size and seen < stories
+    else:
+        more = len(hits) == params.size and (seen < total["value"] or total["relation"] != "eq")
     next_cursor = cursor.encode(secret, params, hits[-1]["sort"], seen) if more and hits else None
     did_you_mean = None
     if params.q and total["value"] < suggest.FEW_HITS and not position and params.page == 1:
         did_you_mean = _better_spelling(store, params, total["value"], timeout_ms)
+    original = params.collapse and params.sort == "newest"
     latency_ms = (time.perf_counter() - started) * 1000
     analytics.record_search(params, total["value"], latency_ms, did_you_mean)
     return SearchResponse(
-        total=Total(value=total["value"], exact=total["relation"] == "eq"),
+        total=Total(value=total["value"], exact=total["relation"] == "eq", stories=stories),
         took_ms=response.get("took", 0),
         page=params.page,
         size=params.size,
-        results=[results.search_result(h) for h in hits],
-        facets=facets.shape(response.get("aggregations", {})),
+        results=[results.search_result(h, show_original=original) for h in hits],
+        facets=facets.shape(aggs),
         next_cursor=next_cursor,
         # Index terms cannot hold markup, but every string we return is escaped all the same.
         did_you_mean=highlight.escape(did_you_mean) if did_you_mean else None,
@@ -59,6 +79,7 @@ def _better_spelling(
         body = query.search_body(trial, timeout_ms)
         body.update(size=0, aggs={}, track_total_hits=True)
         body.pop("highlight", None)
+        body.pop("collapse", None)
         found = store.search(body)["hits"]["total"]["value"]
         if found > hits:
             return candidate
@@ -80,6 +101,18 @@ def suggestions(store: SearchStore, q: str, timeout_ms: int) -> SuggestResponse:
 def article(store: SearchStore, doc_id: str) -> Article:
     """One article; raises NotFound."""
     return results.article(store.get(doc_id))
+
+
+def related_articles(
+    store: SearchStore, doc_id: str, size: int, timeout_ms: int
+) -> RelatedResponse:
+    """Articles like ``doc_id`` (never it or a copy of it); raises NotFound for an unknown id."""
+    seed = store.get(doc_id)
+    response = store.search(related.body(seed, size, timeout_ms))
+    return RelatedResponse(
+        id=highlight.escape(seed["_id"]),
+        results=[results.summary(h) for h in response["hits"]["hits"]],
+    )
 
 
 def categories(store: SearchStore) -> CategoriesResponse:

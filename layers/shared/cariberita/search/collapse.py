@@ -1,0 +1,105 @@
+"""Collapsed results after a cursor: one result per story, never one already shown.
+
+OpenSearch 2.19 refuses ``collapse`` together with ``search_after`` ("cannot use `collapse` in
+conjunction with `search_after`"), whatever the sort. Page-number requests collapse natively;
+a cursor page is built here in three steps, with the same sort as every other page:
+
+1. scan: the uncollapsed hits after the cursor (``search_after``), only their story and sort;
+2. keep a hit only if it is its story's *representative*, the story's first article in the
+   request's sort (a ``top_hits`` of one per story, same query, same sort): a story therefore
+   appears exactly once, at the position where native collapse puts it on page-number pages;
+3. ask the normal collapsed request restricted (``post_filter``) to the kept stories, so the
+   results, copies and facets have the same shape as page one.
+
+The next cursor is the sort of the last kept representative, so no page repeats a story and none
+is skipped. A page costs three requests (more when a scan is mostly copies), only in cursor mode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cariberita.search import query
+from cariberita.search.cursor import Position
+from cariberita.search.params import SearchParams
+from cariberita.search.store import SearchStore
+
+# Hits scanned per round, as a multiple of the page size, and rounds at most per page.
+SCAN_FACTOR = 3
+MAX_ROUNDS = 4
+
+
+def _story(hit: dict[str, Any]) -> str | None:
+    story = hit.get("_source", {}).get(query.STORY_FIELD)
+    return story if isinstance(story, str) else None
+
+
+def _representatives(
+    store: SearchStore, params: SearchParams, scan: dict[str, Any], stories: list[str]
+) -> dict[str, str]:
+    """story -> the id of its first article in the request's sort (within every filter)."""
+    narrow = [scan["post_filter"]] if "post_filter" in scan else []
+    body = {
+        "size": 0,
+        "timeout": scan["timeout"],
+        # One must clause and only filters beside it: scores equal the scan's.
+        "query": {
+            "bool": {
+                "must": [scan["query"]],
+                "filter": [*narrow, {"terms": {query.STORY_FIELD: stories}}],
+            }
+        },
+        "aggs": {
+            "stories": {
+                "terms": {"field": query.STORY_FIELD, "size": len(stories)},
+                "aggs": {
+                    "first": {"top_hits": {"size": 1, "sort": scan["sort"], "_source": False}}
+                },
+            }
+        },
+    }
+    buckets = store.search(body).get("aggregations", {}).get("stories", {}).get("buckets", [])
+    return {
+        b["key"]: b["first"]["hits"]["hits"][0]["_id"]
+        for b in buckets
+        if b["first"]["hits"]["hits"]
+    }
+
+
+def page_after(
+    store: SearchStore, params: SearchParams, timeout_ms: int, position: Position
+) -> dict[str, Any]:
+    """The collapsed response for the page after ``position``, shaped like a native one
+    (``hits.total`` counts articles after and including the cursor's query, as on page one)."""
+    scan = query.search_body(params, timeout_ms, position)
+    for unused in ("aggs", "highlight", "collapse"):
+        scan.pop(unused, None)
+    scan.update(size=params.size * SCAN_FACTOR, _source=[query.STORY_FIELD])
+    kept: list[str] = []
+    total: dict[str, Any] | None = None
+    after = position.search_after
+    for _ in range(MAX_ROUNDS):
+        response = store.search({**scan, "search_after": after})
+        total = total or response["hits"]["total"]
+        hits = response["hits"]["hits"]
+        stories = list(dict.fromkeys(s for s in map(_story, hits) if s and s not in kept))
+        firsts = _representatives(store, params, scan, stories) if stories else {}
+        for hit in hits:
+            story = _story(hit)
+            if story and story not in kept and firsts.get(story) == hit["_id"]:
+                kept.append(story)
+                if len(kept) == params.size:
+                    break
+        if len(kept) == params.size or len(hits) < scan["size"]:
+            break
+        after = hits[-1]["sort"]
+    final = query.search_body(params.model_copy(update={"page": 1}), timeout_ms)
+    restrict = {"terms": {query.STORY_FIELD: kept}}
+    narrow = final.get("post_filter")
+    final["post_filter"] = {"bool": {"filter": [narrow, restrict]}} if narrow else restrict
+    final.update(size=max(1, len(kept)), **{"from": 0})
+    response = store.search(final)
+    if not kept:
+        response["hits"]["hits"] = []
+    response["hits"]["total"] = total or response["hits"]["total"]
+    return response
