@@ -77,6 +77,8 @@ def test_search_parameters_and_bounds_match_the_code(doc):
         "page",
         "size",
         "cursor",
+        "publisher",
+        "collapse",
     }
     assert _bounds(query["size"]["schema"]) == {"minimum": 1, "maximum": p.MAX_SIZE}
     assert query["size"]["schema"]["default"] == p.DEFAULT_SIZE
@@ -88,6 +90,9 @@ def test_search_parameters_and_bounds_match_the_code(doc):
     category = query["category"]["schema"]["anyOf"][0]
     assert category["maxItems"] == p.MAX_CATEGORIES
     assert category["items"]["maxLength"] == p.MAX_FILTER_CHARS
+    publisher = query["publisher"]["schema"]["anyOf"][0]
+    assert publisher["maxItems"] == p.MAX_CATEGORIES
+    assert query["collapse"]["schema"]["default"] is True
     assert not any(q["required"] for q in query.values())
 
 
