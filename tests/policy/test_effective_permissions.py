@@ -6,8 +6,9 @@ evaluates both on the template after the SAM transform, with IAM's wildcard matc
 fixed list of requests, and compares the result with what the code needs:
 
 - search reads through the alias: ``_search`` (suggestions too), ``_count``, ``_doc``;
-- ingest writes documents through the alias: ``_bulk`` (index and delete actions), and for the
-  removal of an upload ``_refresh`` and ``_delete_by_query`` (``cariberita.ingest.opensearch_writer``);
+- ingest writes documents through the alias: ``_bulk`` (index and delete actions), and for
+  the removal of an upload ``_refresh`` and ``_delete_by_query``
+  (``cariberita.ingest.opensearch_writer``);
 - the bootstrap administers the versioned indexes ``articles-v<N>`` (never deletes one), reads
   which index the alias names, their health and the count (``cariberita.index.manager``).
 
@@ -134,7 +135,9 @@ def _names_principal(statement: Mapping[str, Any], role_arn: str) -> bool:
     return any(name == "*" or name == role_arn for name in names)
 
 
-def _identity_statements(template: Mapping[str, Any], resolver: Resolver, logical: str) -> list[Any]:
+def _identity_statements(
+    template: Mapping[str, Any], resolver: Resolver, logical: str
+) -> list[Any]:
     role = resolver.value(template["Resources"][logical])
     if role["Properties"].get("ManagedPolicyArns"):
         raise NotImplementedError(f"{logical} has managed policies this check cannot read")
@@ -143,11 +146,11 @@ def _identity_statements(template: Mapping[str, Any], resolver: Resolver, logica
     ]
     role_name = resolver.ref(logical)
     for name, resource in template["Resources"].items():
-        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            if resolver.exists(name):
-                props = resolver.value(resource["Properties"])
-                if role_name in props.get("Roles", []):
-                    statements += props["PolicyDocument"]["Statement"]
+        policy = resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+        if policy and resolver.exists(name):
+            props = resolver.value(resource["Properties"])
+            if role_name in props.get("Roles", []):
+                statements += props["PolicyDocument"]["Statement"]
     return statements
 
 
@@ -199,7 +202,9 @@ def matrix(deploy: str) -> dict[str, set[str]]:
         domain_arn = EXISTING_DOMAIN
         resource_policy = documented_policy(resolver.parameters["Stage"], domain_arn)
     else:
-        domain_arn = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/cariberita-{resolver.parameters['Stage']}"
+        domain_arn = (
+            f"arn:aws:es:{REGION}:{ACCOUNT}:domain/cariberita-{resolver.parameters['Stage']}"
+        )
         domain = template["Resources"]["Domain"]["Properties"]
         resource_policy = resolver.value(domain["AccessPolicies"])
     result = {}

@@ -24,19 +24,20 @@ def test_invalid_environment_is_one_clear_error(env):
         Settings.from_env(env)
 
 
-def test_sigv4_client_signs_for_serverless(monkeypatch):
+def test_sigv4_client_signs_for_a_managed_domain(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
     from cariberita.opensearch_client import build_client
 
     s = Settings.from_env(
         {
-            "OPENSEARCH_ENDPOINT": "https://abc.ap-southeast-3.aoss.amazonaws.com",
+            "OPENSEARCH_ENDPOINT": "https://search-x.ap-southeast-3.es.amazonaws.com",
             "OPENSEARCH_AUTH": "sigv4",
+            # Serverless is not offered; a leftover variable changes nothing.
             "OPENSEARCH_SERVICE": "aoss",
             "AWS_REGION": "ap-southeast-3",
         }
     )
     client = build_client(s)
     conn = client.transport.get_connection()
-    assert conn.session.auth.service == "aoss"
+    assert conn.session.auth.service == "es"

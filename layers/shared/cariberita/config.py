@@ -19,8 +19,9 @@ class Settings(BaseModel):
     """What every function needs to reach the index.
 
     ``opensearch_auth`` picks how requests are signed: ``none`` for a local node or a cluster
-    behind a trusted network, ``sigv4`` for Amazon OpenSearch Service (service ``es``) or
-    Serverless (``aoss``), chosen by ``opensearch_service``.
+    behind a trusted network, ``sigv4`` for an Amazon OpenSearch Service domain. Serverless
+    collections are not supported: the code needs ``_cluster/health``, ``_refresh`` and
+    external versioning, which Serverless lacks (docs/operations.md).
     """
 
     opensearch_endpoint: str = Field(alias="OPENSEARCH_ENDPOINT")
@@ -28,7 +29,6 @@ class Settings(BaseModel):
         default="articles", alias="ARTICLES_INDEX", pattern=r"^[a-z0-9][a-z0-9_\-]{0,200}$"
     )
     opensearch_auth: Literal["none", "sigv4"] = Field(default="none", alias="OPENSEARCH_AUTH")
-    opensearch_service: Literal["es", "aoss"] = Field(default="es", alias="OPENSEARCH_SERVICE")
     aws_region: str | None = Field(default=None, alias="AWS_REGION")
     opensearch_timeout_s: float = Field(default=10.0, gt=0, le=120, alias="OPENSEARCH_TIMEOUT_S")
     opensearch_max_retries: int = Field(default=3, ge=0, le=10, alias="OPENSEARCH_MAX_RETRIES")

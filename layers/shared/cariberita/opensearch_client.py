@@ -1,8 +1,8 @@
 """The OpenSearch client, built once per container.
 
-Locally it speaks plain HTTP(S) to a node; in AWS it signs every request with SigV4 for
-Amazon OpenSearch Service (``es``) or Serverless (``aoss``). botocore is imported only when
-signing, so the search function does not pay for it on a local or unsigned cold start.
+Locally it speaks plain HTTP(S) to a node; in AWS it signs every request with SigV4 for an
+Amazon OpenSearch Service domain (service ``es``). botocore is imported only when signing, so
+the search function does not pay for it on a local or unsigned cold start.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from cariberita.config import Settings
 
 # Statuses the transport retries by itself (with its own backoff between nodes/attempts).
 RETRY_ON_STATUS = (429, 502, 503, 504)
+SIGV4_SERVICE = "es"  # managed domains only; Serverless (aoss) is not supported
 
 
 def build_client(settings: Settings) -> OpenSearch:
@@ -42,10 +43,6 @@ def build_client(settings: Settings) -> OpenSearch:
         # The SigV4 signer plugs into the requests-based connection only.
         kwargs["connection_class"] = RequestsHttpConnection
         kwargs["pool_maxsize"] = 10
-        # Serverless rejects compressed request bodies.
-        kwargs["http_compress"] = (
-            settings.opensearch_http_compress and settings.opensearch_service == "es"
-        )
     return OpenSearch(**kwargs)
 
 
@@ -56,7 +53,7 @@ def _sigv4_auth(settings: Settings) -> Any:
     session = boto3.Session()
     credentials = session.get_credentials()
     region = settings.aws_region or session.region_name
-    return RequestsAWSV4SignerAuth(credentials, region, settings.opensearch_service)
+    return RequestsAWSV4SignerAuth(credentials, region, SIGV4_SERVICE)
 
 
 @lru_cache(maxsize=4)
