@@ -6,6 +6,7 @@ store and settings in ``deps``; ``functions/search/app.py`` builds one per conta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,6 +15,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from cariberita.http import errors, messages, query_parameters, responses
 from cariberita.opensearch_client import get_client
+from cariberita.rules.cache import RulesCache
+from cariberita.rules.compiled import NO_RULES, Rules
+from cariberita.rules.opensearch_store import OpenSearchRulesStore
 from cariberita.search import related, service
 from cariberita.search.params import MAX_SUGGEST_CHARS, SearchParams
 from cariberita.search.schemas import (
@@ -34,12 +38,15 @@ class Deps:
 
     settings: SearchSettings
     store: SearchStore
+    # The editors' rules in force (cariberita.rules.cache: one read per 30 s per container).
+    rules: Callable[[], Rules] = lambda: NO_RULES
 
     @classmethod
     def from_settings(cls, settings: SearchSettings) -> Deps:
         client = get_client(settings)
         store = OpenSearchStore(client, settings.articles_index, settings.search_timeout_ms)
-        return cls(settings, store)
+        rules = RulesCache(OpenSearchRulesStore(client, settings.articles_index))
+        return cls(settings, store, rules.get)
 
     @property
     def budget_ms(self) -> int:
@@ -65,7 +72,8 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     def search(**query: Any) -> Response[SearchResponse]:
         params = SearchParams.from_query(**query)
         return responses.ok(
-            service.search(deps.store, params, secret, deps.budget_ms), responses.CACHE_SEARCH
+            service.search(deps.store, params, secret, deps.budget_ms, deps.rules()),
+            responses.CACHE_SEARCH,
         )
 
     # Every field of SearchParams (filters included) is a query parameter of /search.
@@ -87,7 +95,8 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
         q: Annotated[str, Query(min_length=1, max_length=MAX_SUGGEST_CHARS)],
     ) -> Response[SuggestResponse]:
         return responses.ok(
-            service.suggestions(deps.store, q, deps.budget_ms), responses.CACHE_SUGGEST
+            service.suggestions(deps.store, q, deps.budget_ms, deps.rules()),
+            responses.CACHE_SUGGEST,
         )
 
     @app.get(
@@ -122,7 +131,9 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
         responses=responses.documented("Every category value with its count", 503),
     )
     def categories() -> Response[CategoriesResponse]:
-        return responses.ok(service.categories(deps.store), responses.CACHE_CATEGORIES)
+        return responses.ok(
+            service.categories(deps.store, deps.rules()), responses.CACHE_CATEGORIES
+        )
 
     @app.get(
         "/health",

@@ -17,12 +17,15 @@ is skipped. A page costs three requests (more when a scan is mostly copies), onl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cariberita.search import query
 from cariberita.search.cursor import Position
 from cariberita.search.params import SearchParams
 from cariberita.search.store import SearchStore
+
+if TYPE_CHECKING:
+    from cariberita.rules.compiled import Rules
 
 # Hits scanned per round, as a multiple of the page size, and rounds at most per page.
 SCAN_FACTOR = 3
@@ -67,11 +70,15 @@ def _representatives(
 
 
 def page_after(
-    store: SearchStore, params: SearchParams, timeout_ms: int, position: Position
+    store: SearchStore,
+    params: SearchParams,
+    timeout_ms: int,
+    position: Position,
+    rules: Rules | None = None,
 ) -> dict[str, Any]:
     """The collapsed response for the page after ``position``, shaped like a native one
     (``hits.total`` counts articles after and including the cursor's query, as on page one)."""
-    scan = query.search_body(params, timeout_ms, position)
+    scan = query.search_body(params, timeout_ms, position, rules)
     for unused in ("aggs", "highlight", "collapse"):
         scan.pop(unused, None)
     scan.update(size=params.size * SCAN_FACTOR, _source=[query.STORY_FIELD])
@@ -93,7 +100,7 @@ def page_after(
         if len(kept) == params.size or len(hits) < scan["size"]:
             break
         after = hits[-1]["sort"]
-    final = query.search_body(params.model_copy(update={"page": 1}), timeout_ms)
+    final = query.search_body(params.model_copy(update={"page": 1}), timeout_ms, rules=rules)
     restrict = {"terms": {query.STORY_FIELD: kept}}
     narrow = final.get("post_filter")
     final["post_filter"] = {"bool": {"filter": [narrow, restrict]}} if narrow else restrict

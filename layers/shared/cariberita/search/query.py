@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cariberita.rules import steering
 from cariberita.search import facets, highlight, ranking
 from cariberita.search.cursor import Position
 from cariberita.search.params import RESULT_WINDOW, Filters, SearchParams
+
+if TYPE_CHECKING:
+    from cariberita.rules.compiled import Rules
 
 FACETS_TIME_ZONE = facets.TIME_ZONE
 # The body is not fetched: the highlighter returns its start when nothing in it matched.
@@ -147,10 +151,15 @@ def sort(params: SearchParams) -> list[dict[str, Any]]:
 
 
 def search_body(
-    params: SearchParams, timeout_ms: int, position: Position | None = None
+    params: SearchParams,
+    timeout_ms: int,
+    position: Position | None = None,
+    rules: Rules | None = None,
 ) -> dict[str, Any]:
-    """The full request; ``position`` (from a cursor) replaces page-based ``from``."""
-    scoring: dict[str, Any] = ranking.text_query(params.q) if params.q else {"match_all": {}}
+    """The full request; ``position`` (from a cursor) replaces page-based ``from``; ``rules``
+    (the editors', :mod:`cariberita.rules`) add synonyms, pins, hides and category mapping."""
+    table = rules.synonyms if rules is not None else None
+    scoring: dict[str, Any] = ranking.text_query(params.q, table) if params.q else {"match_all": {}}
     if params.q and params.sort == "relevance":
         scoring = ranking.with_recency(scoring)
     narrow = post_filter(params)
@@ -174,4 +183,6 @@ def search_body(
         body["search_after"] = position.search_after
     else:
         body["from"] = params.offset
+    if rules is not None:
+        steering.steer(body, params.q, params.sort == "relevance", rules)
     return body

@@ -4,7 +4,10 @@ behind them."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
+from cariberita.rules import steering
+from cariberita.rules.compiled import NO_RULES, Rules
 from cariberita.search import (
     analytics,
     collapse,
@@ -20,6 +23,7 @@ from cariberita.search.params import SearchParams, normalise_text
 from cariberita.search.schemas import (
     Article,
     CategoriesResponse,
+    Facets,
     HealthResponse,
     RelatedResponse,
     SearchResponse,
@@ -30,15 +34,19 @@ from cariberita.search.store import SearchStore
 
 
 def search(
-    store: SearchStore, params: SearchParams, secret: str, timeout_ms: int
+    store: SearchStore,
+    params: SearchParams,
+    secret: str,
+    timeout_ms: int,
+    rules: Rules = NO_RULES,
 ) -> SearchResponse:
     """Ranked, filtered, faceted results; raises InvalidRequest for a bad cursor."""
     started = time.perf_counter()
     position = cursor.decode(secret, params, params.cursor) if params.cursor else None
     if params.collapse and position is not None:
-        response = collapse.page_after(store, params, timeout_ms, position)
+        response = collapse.page_after(store, params, timeout_ms, position, rules)
     else:
-        response = store.search(query.search_body(params, timeout_ms, position))
+        response = store.search(query.search_body(params, timeout_ms, position, rules))
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
     aggs = response.get("aggregations", {})
@@ -51,7 +59,7 @@ def search(
     next_cursor = cursor.encode(secret, params, hits[-1]["sort"], seen) if more and hits else None
     did_you_mean = None
     if params.q and total["value"] < suggest.FEW_HITS and not position and params.page == 1:
-        did_you_mean = _better_spelling(store, params, total["value"], timeout_ms)
+        did_you_mean = _better_spelling(store, params, total["value"], timeout_ms, rules)
     original = params.collapse and params.sort == "newest"
     latency_ms = (time.perf_counter() - started) * 1000
     analytics.record_search(params, total["value"], latency_ms, did_you_mean)
@@ -61,7 +69,7 @@ def search(
         page=params.page,
         size=params.size,
         results=[results.search_result(h, show_original=original) for h in hits],
-        facets=facets.shape(aggs),
+        facets=_with_site_categories(facets.shape(aggs), aggs, rules),
         next_cursor=next_cursor,
         # Index terms cannot hold markup, but every string we return is escaped all the same.
         did_you_mean=highlight.escape(did_you_mean) if did_you_mean else None,
@@ -69,14 +77,15 @@ def search(
 
 
 def _better_spelling(
-    store: SearchStore, params: SearchParams, hits: int, timeout_ms: int
+    store: SearchStore, params: SearchParams, hits: int, timeout_ms: int, rules: Rules = NO_RULES
 ) -> str | None:
     """The first suggested spelling that finds more articles with the same filters."""
     response = store.search(suggest.spelling_body(params.q))
     for candidate in suggest.spelling_candidates(response, params.q)[:2]:
         # The same request with the other spelling: every filter comes along.
         trial = params.model_copy(update={"q": normalise_text(candidate)})
-        body = query.search_body(trial, timeout_ms)
+        body = query.search_body(trial, timeout_ms, rules=rules)
+        steering.hide(body, rules.hidden(params.q))  # hidden for what the reader typed, too
         body.update(size=0, aggs={}, track_total_hits=True)
         body.pop("highlight", None)
         body.pop("collapse", None)
@@ -86,11 +95,15 @@ def _better_spelling(
     return None
 
 
-def suggestions(store: SearchStore, q: str, timeout_ms: int) -> SuggestResponse:
+def suggestions(
+    store: SearchStore, q: str, timeout_ms: int, rules: Rules = NO_RULES
+) -> SuggestResponse:
     started = time.perf_counter()
     text = normalise_text(q)
     items = (
-        suggest.shape_suggestions(store.search(suggest.suggest_body(text, timeout_ms)))
+        suggest.shape_suggestions(
+            store.search(steering.suggestions(suggest.suggest_body(text, timeout_ms), text, rules))
+        )
         if text
         else []
     )
@@ -115,9 +128,20 @@ def related_articles(
     )
 
 
-def categories(store: SearchStore) -> CategoriesResponse:
-    response = store.search(facets.all_categories_request())
-    return CategoriesResponse(categories=facets.shape_all(response))
+def categories(store: SearchStore, rules: Rules = NO_RULES) -> CategoriesResponse:
+    response = store.search(steering.category_counts(facets.all_categories_request(), rules))
+    merged = steering.merge_facets(
+        facets.shape_all(response), response.get("aggregations", {}), rules
+    )
+    return CategoriesResponse(categories=merged)
+
+
+def _with_site_categories(shaped: Facets, aggs: dict[str, Any], rules: Rules) -> Facets:
+    """The editors' category mapping folded into the category facet (no-op without one)."""
+    if not rules.site_sources:
+        return shaped
+    merged = steering.merge_facets(shaped.categories, aggs, rules)
+    return shaped.model_copy(update={"categories": merged})
 
 
 def health(store: SearchStore) -> HealthResponse:

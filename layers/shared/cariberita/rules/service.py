@@ -1,0 +1,95 @@
+"""The rules use cases: apply a document, roll back to a version, show, history.
+
+Used by the ingest function (a ``rules/`` upload) and by ``cariberita-admin rules``; both pass
+the store and the article-id check, so unit tests pass fakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cariberita.rules import validation
+from cariberita.rules.model import RulesDocument, RulesRejected, parse
+from cariberita.rules.store import RulesStore, StoredVersion
+
+# Two editors applying at the same moment both try version n+1; the loser tries again.
+_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Applied:
+    entry: StoredVersion
+    counts: dict[str, int]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def check(
+    data: bytes | str | dict[str, Any], missing_ids: validation.MissingIds | None
+) -> RulesDocument:
+    """The validated document; raises RulesRejected naming every problem."""
+    document = parse(data)
+    problems = validation.problems(document, missing_ids)
+    if problems:
+        raise RulesRejected(problems)
+    return document
+
+
+def apply(
+    store: RulesStore,
+    data: bytes | str | dict[str, Any],
+    applied_by: str,
+    missing_ids: validation.MissingIds | None,
+) -> Applied:
+    """Validate the whole document, then write it as the next version and make it current.
+
+    Raises RulesRejected (nothing written, the rules in force unchanged) or RulesUnavailable.
+    """
+    document = check(data, missing_ids)
+    entry = _write(store, document.model_dump(mode="json"), applied_by, "apply", None)
+    return Applied(entry, document.counts())
+
+
+def rollback(store: RulesStore, number: int, applied_by: str) -> Applied:
+    """Make version ``number``'s rules current again, as a new version (history stays linear).
+
+    Raises RulesRejected when there is no such version.
+    """
+    old = store.version(number)
+    if old is None:
+        raise RulesRejected([f"there is no version {number}"])
+    entry = _write(store, old.rules, applied_by, "rollback", number)
+    return Applied(entry, RulesDocument.model_validate(old.rules).counts())
+
+
+def _write(
+    store: RulesStore, rules: dict[str, Any], by: str, action: Any, target: int | None
+) -> StoredVersion:
+    for _ in range(_ATTEMPTS):
+        entry = StoredVersion(
+            version=store.latest_version() + 1,
+            rules=rules,
+            applied_at=_now(),
+            applied_by=by,
+            action=action,
+            rolled_back_to=target,
+        )
+        if store.add_version(entry):
+            store.set_current(entry)
+            return entry
+    raise RulesRejected(["another editor is applying rules right now: try again"])
+
+
+def show(store: RulesStore) -> dict[str, Any]:
+    current = store.current()
+    if current is None:
+        return {"version": 0, "rules": RulesDocument().model_dump(mode="json")}
+    return current.as_dict()
+
+
+def history(store: RulesStore, limit: int = 50) -> list[dict[str, Any]]:
+    return [entry.summary() for entry in store.history(limit)]
