@@ -24,6 +24,8 @@ from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.uploads import S3UploadStore
 from cariberita.observability import logger, metrics, tracer
 from cariberita.opensearch_client import get_client
+from cariberita.rules.opensearch_store import OpenSearchArticleIds, OpenSearchRulesStore
+from cariberita.rules.uploads import RulesUploads
 
 # Every failed message is listed, even when all failed: SQS redelivers exactly those either way.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -39,7 +41,17 @@ def service_for(settings: IngestSettings) -> IngestService:
         max_chunk_actions=settings.bulk_max_actions,
         request_timeout_s=settings.bulk_timeout_s,
     )
-    return IngestService.with_bundled_map(settings, writer, S3UploadStore())
+    client = get_client(settings)
+    uploads = S3UploadStore()
+    service = IngestService.with_bundled_map(settings, writer, uploads)
+    # Editors' rules documents uploaded under rules/ (cariberita.rules, docs/editors.md).
+    service.rules = RulesUploads(
+        OpenSearchRulesStore(client, settings.articles_index),
+        OpenSearchArticleIds(client, settings.articles_index),
+        uploads,
+        settings.reports_prefix,
+    )
+    return service
 
 
 def _events(payload: Any) -> list[ObjectEvent]:

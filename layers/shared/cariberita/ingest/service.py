@@ -15,6 +15,7 @@ from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.uploads import UploadStore
 from cariberita.ingest.writer import IndexWriter
 from cariberita.observability import logger, tracer
+from cariberita.rules.uploads import RulesUploads
 
 
 @dataclass
@@ -26,6 +27,8 @@ class IngestService:
     uploads: UploadStore
     category_map: CategoryMap = field(default_factory=CategoryMap)
     rng: random.Random | None = None
+    # Editors' rules documents (``rules/`` keys) and their category mapping; None: not handled.
+    rules: RulesUploads | None = None
 
     @classmethod
     def with_bundled_map(
@@ -49,6 +52,9 @@ class IngestService:
         if self.is_report(event.key):
             logger.debug("ignoring an upload under the reports prefix")
             return None
+        if self.rules is not None and self.rules.handles(event.key):
+            self.rules.handle(event)
+            return None
         if event.action == "removed":
             report = Report(event.bucket, event.key, removed=True)
             report.counts["deleted"] = self.writer.delete_articles_of_upload(event.upload)
@@ -63,7 +69,11 @@ class IngestService:
                     event.bucket,
                     event.key,
                     writer=self.writer,
-                    category_map=self.category_map,
+                    category_map=(
+                        self.rules.category_map(self.category_map)
+                        if self.rules is not None
+                        else self.category_map
+                    ),
                     deadline=deadline,
                     limits=self.settings.limits,
                     max_listed=self.settings.max_listed_rejections,
