@@ -8,7 +8,7 @@ Scoring, outermost first:
 - A soft recency multiplier: ``1 + RECENCY_WEIGHT * gauss(published_at)`` (half-life about
   ``RECENCY_SCALE`` from now), so among equally relevant articles the newer wins, but a much
   better match is never pushed down by age alone (at most x1.25).
-- The sum over concepts of the best of its forms, each a ``best_fields`` match over ``title^3``
+- The sum over concepts of the best of its forms, each a ``best_fields`` match over ``title^2``
   and ``body`` with the Indonesian analysis (stems), a multi-word synonym as a phrase, and for
   the reader's own longer words a typo-tolerant match on the unstemmed ``*.exact`` fields
   (``AUTO:5,10``: no edit under 5 letters, one up to 9, two from 10; first letter fixed) worth
@@ -31,7 +31,7 @@ from typing import Any
 from cariberita.index import wordlists
 from cariberita.search.synonyms import Synonyms, fold, shipped
 
-TITLE_BOOST = 3.0
+TITLE_BOOST = 2.0
 FIELDS = [f"title^{TITLE_BOOST}", "body"]
 EXACT_FIELDS = [f"title.exact^{TITLE_BOOST}", "body.exact"]
 # The index analyzer without search-time synonyms: expansions are ours (see synonyms.py), and an
