@@ -80,6 +80,11 @@ package-sizes: setup
 deploy: build
 	@SAM_CLI_TELEMETRY=0 .venv-tools/sam/bin/sam deploy --config-env $(ENV)
 
+# --- relevance (docs/search.md; the tuning half also runs in `make test`) ---
+.PHONY: relevance
+relevance: setup opensearch
+	@$(PY) -m tests.relevance.report
+
 # --- benchmarks (docs/benchmarks.md; not part of the test suite) ---
 .PHONY: bench bench-quick
 
