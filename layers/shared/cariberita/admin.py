@@ -3,6 +3,8 @@
 The same code runs locally, in tests and in the deploy-time bootstrap function.
 ``synonyms discover`` reads the archive (the alias, or ``--from-file``) and writes a rules file
 of abbreviation and nickname synonyms for editors to review (docs/analysis.md).
+``rules apply FILE | check FILE | show | history | rollback VERSION`` manages the editors' search
+rules and ``insights --days 7`` lists top, zero-result and weak queries (docs/editors.md).
 """
 
 from __future__ import annotations
@@ -22,14 +24,31 @@ from cariberita.errors import ConfigurationError
 from cariberita.index import manager, reindex
 from cariberita.index.reindex import ReindexError
 from cariberita.opensearch_client import build_client
+from cariberita.rules import cli as rules_cli
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cariberita-admin", description=__doc__)
     parser.add_argument(
-        "command", choices=["create", "status", "reindex", "rollback", "prune", "synonyms"]
+        "command",
+        choices=[
+            "create",
+            "status",
+            "reindex",
+            "rollback",
+            "prune",
+            "synonyms",
+            "rules",
+            "insights",
+        ],
     )
-    parser.add_argument("action", nargs="?", choices=["discover"], help="synonyms: discover")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=["discover", *rules_cli.ACTIONS],
+        help="synonyms: discover; rules: apply FILE | check FILE | show | history | rollback N",
+    )
+    parser.add_argument("target", nargs="?", help="rules apply/check: FILE; rollback: VERSION")
     parser.add_argument("--alias", help="alias to manage (default: ARTICLES_INDEX or 'articles')")
     parser.add_argument(
         "--replicas", type=int, help="replica count (default: 0 on create, unchanged after)"
@@ -51,8 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     synonyms.add_argument(
         "--from-file", type=Path, help="NDJSON (optionally .gz) of articles instead of the alias"
     )
+    editors = parser.add_argument_group("insights (docs/editors.md)")
+    editors.add_argument("--days", type=int, default=7, help="insights: last N days (default 7)")
+    editors.add_argument("--analytics-file", help="insights: the local stack's search log file")
+    editors.add_argument("--log-group", help="insights: the search function's log group (AWS)")
     args = parser.parse_args(argv)
-    if (args.command == "synonyms") != (args.action is not None):
+    if args.command == "insights":
+        return rules_cli.run_insights(args.days, args.analytics_file, args.log_group)
+    if args.command == "rules":
+        if args.action not in rules_cli.ACTIONS:
+            parser.error("rules apply FILE | check FILE | show | history | rollback VERSION")
+    elif (args.command == "synonyms") != (args.action == "discover"):
         parser.error("'discover' goes with 'synonyms' only: cariberita-admin synonyms discover")
     if args.command == "synonyms" and args.from_file:
         return discover_synonyms(_articles_from_file(args.from_file), args)
@@ -63,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     alias = args.alias or settings.articles_index
     client = build_client(settings)
+    if args.command == "rules":
+        return rules_cli.run(client, alias, args.action, args.target)
     if args.command == "synonyms":
         try:
             return discover_synonyms(_articles_from_index(client, alias), args)
