@@ -1,11 +1,10 @@
-"""Editors' rules without a node: the document contract, validation, versions, the cache, clauses."""
+"""Editors' rules without a node: document contract, validation, versions, cache, clauses."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from cariberita.rules import service, steering
 from cariberita.rules.cache import RulesCache
 from cariberita.rules.compiled import NO_RULES, Rules, query_key
