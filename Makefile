@@ -61,6 +61,13 @@ reliability-full: setup
 reliability-report:
 	@$(PY) scripts/reliability_report.py
 
+# Three-node loopback cluster (9201-9203) under a node kill, a restart, a rolling restart and a
+# reindex, with ingest and search running; about 5-6 minutes. Run before changing the index
+# manager, the reindex or the clients' retry settings (docs/reliability.md).
+.PHONY: reliability-cluster
+reliability-cluster: setup
+	@RELIABILITY_CLUSTER=1 $(PY) -m pytest tests/reliability/test_three_node_cluster.py -q -s
+
 # --- deploy and operate with SAM (docs/operations.md) ---
 .PHONY: tools template-check build package-sizes deploy
 ENV ?= dev
