@@ -76,7 +76,8 @@ def good_article(draw: st.DrawFn, prefix: str = "fz") -> dict[str, Any]:
         "body": ". ".join(draw(st.lists(sentence, min_size=1, max_size=5))) + ".",
         "category": draw(st.sampled_from(CATEGORIES)),
         "published_at": draw(
-            st.datetimes(min_value=_dt(2000), max_value=_dt(2030)).map(
+            # Within the contract's date window (1900 up to one day from now).
+            st.datetimes(min_value=_dt(2000), max_value=_dt(2025)).map(
                 lambda d: d.isoformat(timespec="seconds") + "+07:00"
             )
         ),

@@ -62,14 +62,18 @@ def test_corpus_source_domain_becomes_the_publisher():
     assert to_document(article, "b/k")["publisher"] == "kompas.com"
 
 
-def test_version_is_updated_at_else_published_at_in_epoch_millis():
+# 1900-01-01T00:00:00Z .. 1970-01-01T00:00:00Z: 25,567 days.
+SINCE_1900_AT_EPOCH_MS = 2_208_988_800_000
+
+
+def test_version_is_updated_at_else_published_at_in_millis_since_1900():
     article = article_from_record({**BASE, "published_at": "2024-01-01T00:00:00+07:00"})
-    assert article.version == 1_704_042_000_000
+    assert article.version == SINCE_1900_AT_EPOCH_MS + 1_704_042_000_000
     assert (
         article_from_record(
             {**BASE, "updated_at": "2024-01-02T00:00:00+07:00", "published_at": "2024-01-01"}
         ).version
-        == 1_704_128_400_000
+        == SINCE_1900_AT_EPOCH_MS + 1_704_128_400_000
     )
     assert article_from_record(BASE).version == 0
 

@@ -1,4 +1,12 @@
-"""Dates as news sites write them: ISO 8601 or Indonesian text, with WIB/WITA/WIT zones."""
+"""Dates as news sites write them: ISO 8601 or Indonesian text, with WIB/WITA/WIT zones.
+
+An article's dates lie in a window: from ``EARLIEST`` (1900-01-01T00:00:00Z) to one day after
+now (``LATEST_AHEAD``, for clocks and zones a little ahead). A date outside it is a typo or an
+attack (year 9999 would sit on top of every "newest" listing and breaks month facets); the
+article contract rejects it with a reason. Inside the window, :func:`version_millis` is the
+external version for newer-wins: milliseconds since ``EARLIEST``, never negative and increasing
+over the whole window (epoch milliseconds are negative, hence useless, before 1970).
+"""
 
 from __future__ import annotations
 
@@ -107,3 +115,25 @@ def iso(value: datetime | None) -> str | None:
 
 def epoch_millis(value: datetime) -> int:
     return int(value.timestamp() * 1000)
+
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=1)
+
+
+def check_window(value: datetime, now: datetime | None = None) -> datetime:
+    """``value`` if it lies in [EARLIEST, now + LATEST_AHEAD]; DateError naming the window."""
+    latest = (now or datetime.now(UTC)) + LATEST_AHEAD
+    if not EARLIEST <= value <= latest:
+        raise DateError(
+            f"date {value.isoformat()} is outside {EARLIEST.date().isoformat()} .. "
+            f"{latest.date().isoformat()} (1900 up to one day from now)"
+        )
+    return value
+
+
+def version_millis(value: datetime) -> int:
+    """Milliseconds from EARLIEST to ``value``: the external version (newer-wins) of a dated
+    record, monotonic and non-negative over the date window."""
+    delta = value - EARLIEST
+    return (delta.days * 86_400 + delta.seconds) * 1_000 + delta.microseconds // 1_000

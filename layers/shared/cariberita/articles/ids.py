@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from cariberita.articles.text import clean_line
+
+MAX_ID_CHARS = 200
+# The id contract. OpenSearch refuses _id values over 512 bytes; we stay well below, in ASCII.
+ID_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._:\-]{{0,{MAX_ID_CHARS - 1}}}$"
+_ID = re.compile(ID_PATTERN)
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether ``value`` is an article id any record could have (derived or given)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def normalise_url(url: str) -> str:

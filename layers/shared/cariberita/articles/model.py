@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cariberita.articles.categories import split_breadcrumb
-from cariberita.articles.dates import epoch_millis, parse_date
-from cariberita.articles.ids import derive_id
+from cariberita.articles.dates import check_window, parse_date, version_millis
+from cariberita.articles.ids import ID_PATTERN, derive_id
 from cariberita.articles.images import ALIASES as IMAGE_ALIASES
 from cariberita.articles.images import image_from_record
 from cariberita.articles.text import clean_body, clean_line
@@ -29,9 +29,12 @@ MAX_CAPTION_CHARS = 1_000
 MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 MAX_URL_CHARS = 2_048
-# OpenSearch refuses _id values over 512 bytes; we stay well below.
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$")
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+# Whitespace, C0/C1 controls, Unicode line/paragraph separators, bidi and zero-width format
+# characters: none belongs in a URL we store and hand to browsers.
+_URL_FORBIDDEN = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
 
 
 class Article(BaseModel):
@@ -39,7 +42,7 @@ class Article(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
-    id: str = Field(pattern=_ID.pattern)
+    id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
     categories: list[str] = Field(default_factory=list)
@@ -100,7 +103,7 @@ class Article(BaseModel):
     @field_validator("published_at", "updated_at", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
-        return parse_date(value)
+        return check_window(parse_date(value))
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -110,13 +113,17 @@ class Article(BaseModel):
         if not isinstance(value, list | tuple):
             return value
         tags: list[str] = []
+        seen: set[str] = set()  # linear de-duplication; stops past the limit
         for tag in value:
             if not isinstance(tag, str):
                 raise ValueError("tags must be text")
             tag = clean_line(tag)
             if len(tag) > MAX_TAG_CHARS:
                 raise ValueError(f"tag longer than {MAX_TAG_CHARS} characters")
-            if tag and tag.casefold() not in (t.casefold() for t in tags):
+            if tag and tag.casefold() not in seen:
+                if len(tags) == MAX_TAGS:
+                    raise ValueError(f"more than {MAX_TAGS} tags")
+                seen.add(tag.casefold())
                 tags.append(tag)
         return tags
 
@@ -125,16 +132,24 @@ class Article(BaseModel):
     def _url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("url must be an absolute http(s) URL")
+        # urlsplit silently drops tabs and line breaks: look at the text itself first.
+        if _URL_FORBIDDEN.search(value):
+            raise ValueError("url may not contain spaces, line breaks or control characters")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is no number
+        except ValueError as exc:
+            raise ValueError("url is not a valid URL") from exc
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("url must be an absolute http(s) URL with a host")
         return value
 
     @property
     def version(self) -> int:
-        """External version for newer-wins: ``updated_at``, else ``published_at``, in epoch ms."""
+        """External version for newer-wins: ``updated_at``, else ``published_at``, in
+        milliseconds since 1900 (``dates.version_millis``); 0 for an undated article."""
         when = self.updated_at or self.published_at
-        return max(0, epoch_millis(when)) if when else 0
+        return version_millis(when) if when else 0
 
     @property
     def category_path(self) -> str | None:
@@ -146,15 +161,15 @@ class Tombstone(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: str = Field(pattern=_ID.pattern)
+    id: str = Field(pattern=ID_PATTERN)
     deleted: Literal[True]
     updated_at: datetime | None = None
 
     @field_validator("updated_at", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
-        return None if value in (None, "") else parse_date(value)
+        return None if value in (None, "") else check_window(parse_date(value))
 
     @property
     def version(self) -> int | None:
-        return epoch_millis(self.updated_at) if self.updated_at else None
+        return version_millis(self.updated_at) if self.updated_at else None
