@@ -23,7 +23,7 @@ from cariberita.ingest.service import IngestService
 from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.uploads import S3UploadStore
 from cariberita.observability import logger, metrics, tracer
-from cariberita.opensearch_client import get_client
+from cariberita.opensearch_client import NO_RETRIES, get_client
 from cariberita.rules.opensearch_store import OpenSearchArticleIds, OpenSearchRulesStore
 from cariberita.rules.uploads import RulesUploads
 
@@ -34,12 +34,14 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 @lru_cache(maxsize=4)
 def service_for(settings: IngestSettings) -> IngestService:
     """The service with the real index writer and upload store, built once per container."""
+    # No transport retries: cariberita.ingest.retries backs off within the invocation's time.
     writer = OpenSearchIndexWriter(
-        get_client(settings),
+        get_client(settings, NO_RETRIES),
         settings.articles_index,
         max_chunk_bytes=settings.bulk_max_bytes,
         max_chunk_actions=settings.bulk_max_actions,
         request_timeout_s=settings.bulk_timeout_s,
+        small_request_timeout_s=settings.opensearch_timeout_s,
     )
     client = get_client(settings)
     uploads = S3UploadStore()

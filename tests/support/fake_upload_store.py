@@ -23,6 +23,9 @@ class FakeUploadStore:
         data = self.objects.get((bucket, key))
         return None if data is None else io.BytesIO(data)
 
+    def exists(self, bucket: str, key: str) -> bool:
+        return (bucket, key) in self.objects
+
     def write_report(self, bucket: str, key: str, text: str) -> None:
         self.reports[(bucket, key)] = text
 

@@ -18,6 +18,7 @@ from tests.support.fake_upload_store import FakeUploadStore
 from tests.support.paths import SAMPLES
 
 BUCKET = "berita"
+COUNTS = ("received", "valid", "indexed", "updated", "skipped_older", "deleted", "rejected")
 SETTINGS = IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://index.invalid"})
 
 
@@ -57,17 +58,31 @@ def article(id_: str, title: str, updated_at: str) -> dict:
     return {"id": id_, "title": title, "body": f"Isi berita {title}.", "updated_at": updated_at}
 
 
-def upload(service, bucket, key: str, data: bytes, deadline: Deadline | None = None) -> dict:
+def upload(
+    service, bucket, key: str, data: bytes, deadline: Deadline | None = None, seq: str = "01"
+) -> dict:
     """Put the upload, handle its event, return the report written to the bucket."""
     bucket.put(BUCKET, key, data)
-    service.handle(ObjectEvent("created", BUCKET, key), deadline or Deadline())
+    service.handle(created(key, seq), deadline or Deadline())
     return bucket.report(BUCKET, f"reports/{key}.json")
 
 
-def remove(service, bucket, key: str) -> dict:
+def remove(service, bucket, key: str, seq: str = "02") -> dict:
     bucket.remove(BUCKET, key)
-    service.handle(ObjectEvent("removed", BUCKET, key), Deadline())
+    service.handle(removed(key, seq), Deadline())
     return bucket.report(BUCKET, f"reports/{key}.json")
+
+
+def created(key: str, seq: str, version: str | None = None) -> ObjectEvent:
+    return ObjectEvent("created", BUCKET, key, version, seq)
+
+
+def removed(key: str, seq: str, version: str | None = None) -> ObjectEvent:
+    return ObjectEvent("removed", BUCKET, key, version, seq)
+
+
+def titles(index: FakeIndexWriter) -> dict[str, str]:
+    return {k: v["title"] for k, v in index.documents().items()}
 
 
 def test_an_older_copy_never_overwrites_a_newer_one(service, bucket, index):
@@ -141,9 +156,9 @@ def test_items_the_index_refuses_are_reported_and_the_rest_indexed(service, buck
     assert report["rejected"] == [
         {"line": 2, "id": "b", "reason": "not indexed: mapper_parsing_exception: too deep"}
     ]
-    assert report["counts"] | {"started": 0} == {
+    assert {k: report["counts"][k] for k in COUNTS} == {
         "received": 4, "valid": 3, "indexed": 3, "updated": 0, "skipped_older": 0,
-        "deleted": 0, "rejected": 1, "started": 0,
+        "deleted": 0, "rejected": 1,
     }  # fmt: skip
     assert report["retried"] == 2
     assert set(index.articles) == {"a", "c", "d"}
@@ -211,3 +226,148 @@ def test_uploads_under_the_reports_prefix_are_ignored(service, bucket, index):
 def test_an_upload_gone_before_it_is_read_is_nothing_to_do(service, bucket):
     assert service.handle(ObjectEvent("created", BUCKET, "uploads/weg.ndjson"), Deadline()) is None
     assert bucket.reports == {}
+
+
+# --- order: S3 delivers late, twice and out of order; per key the sequencer decides ----------
+
+
+def test_a_delete_after_its_put_unpublishes(service, bucket, index):
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "A", "2024-03-01")), seq="10")
+
+    report = remove(service, bucket, "uploads/a.ndjson", seq="11")
+
+    assert report["counts"]["deleted"] == 1 and index.articles == {}
+
+
+def test_a_put_delivered_after_its_delete_publishes_nothing(service, bucket, index):
+    bucket.put(BUCKET, "uploads/a.ndjson", ndjson(article("a", "A", "2024-03-01")))
+    bucket.remove(BUCKET, "uploads/a.ndjson")  # put (10) then delete (11) happened in S3
+
+    service.handle(removed("uploads/a.ndjson", "11"), Deadline())
+    assert service.handle(created("uploads/a.ndjson", "10"), Deadline()) is None
+
+    assert index.articles == {}
+    record = index.records[f"{BUCKET}/uploads/a.ndjson"]
+    assert (record.present, record.sequencer) == (False, "11")
+
+
+def test_a_delete_delivered_after_a_newer_put_is_ignored(service, bucket, index):
+    # S3: put (10), delete (11), put again (12); the events arrive 10, 12, 11.
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "A", "2024-03-01")), seq="10")
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "A", "2024-03-01")), seq="12")
+    bucket.remove(BUCKET, "uploads/a.ndjson")  # so that S3 would answer 404: only order saves it
+
+    assert service.handle(removed("uploads/a.ndjson", "11"), Deadline()) is None
+
+    assert set(index.articles) == {"a"}
+
+
+def test_a_delete_overtaken_by_a_new_upload_leaves_its_articles(service, bucket, index):
+    # S3: put (10), delete (11), put again (12); the events arrive 10, 11, 12.
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "A", "2024-03-01")), seq="10")
+
+    # The key has an object again when the delete is handled: S3 says so.
+    assert service.handle(removed("uploads/a.ndjson", "11"), Deadline()) is None
+    assert set(index.articles) == {"a"}
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "A", "2024-03-01")), seq="12")
+    assert set(index.articles) == {"a"}
+
+
+def test_a_duplicate_put_is_harmless(service, bucket, index):
+    data = ndjson(article("a", "A", "2024-03-01"), article("b", "B", "2024-03-01"))
+    first = upload(service, bucket, "uploads/a.ndjson", data, seq="10")
+    again = upload(service, bucket, "uploads/a.ndjson", data, seq="10")
+
+    assert first["counts"]["indexed"] == again["counts"]["updated"] == 2
+    assert set(index.articles) == {"a", "b"}
+    assert index.records[f"{BUCKET}/uploads/a.ndjson"].articles == {"a", "b"}
+
+
+def test_a_put_delivered_after_a_newer_put_is_ignored(service, bucket, index):
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "Baru", None)), seq="0F")
+    requests = len(index.requests)
+
+    # The first upload's event comes late ("0E" < "0F"): no work, nothing overwritten.
+    assert service.handle(created("uploads/a.ndjson", "0E"), Deadline()) is None
+
+    assert len(index.requests) == requests
+    assert index.records[f"{BUCKET}/uploads/a.ndjson"].sequencer == "0F"
+    assert titles(index) == {"a": "Baru"}
+
+
+def test_removing_a_noncurrent_version_keeps_the_current_articles(service, bucket, index):
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "v1", "2024-03-01")), seq="10")
+    upload(service, bucket, "uploads/a.ndjson", ndjson(article("a", "v2", "2024-03-02")), seq="11")
+
+    # ObjectRemoved:Delete with the first version's id: the current object is still there.
+    event = removed("uploads/a.ndjson", "12", version="v1-id")
+    assert service.handle(event, Deadline()) is None
+
+    assert titles(index) == {"a": "v2"}
+    assert bucket.report(BUCKET, "reports/uploads/a.ndjson.json")["status"] == "ok"
+
+
+# --- ownership: an article stays while any object in the bucket holds it ---------------------
+
+
+def test_deleting_one_of_two_uploads_of_a_batch_keeps_the_articles(service, bucket, index):
+    data = ndjson(article("a", "A", "2024-03-01"), article("b", "B", "2024-03-01"))
+    upload(service, bucket, "uploads/satu.ndjson", data)
+    upload(service, bucket, "uploads/dua.ndjson", data)
+
+    first = remove(service, bucket, "uploads/satu.ndjson")
+    assert first["counts"]["deleted"] == 0 and set(index.articles) == {"a", "b"}
+
+    second = remove(service, bucket, "uploads/dua.ndjson")
+    assert second["counts"]["deleted"] == 2 and index.articles == {}
+
+
+def test_deleting_an_object_unpublishes_only_what_no_other_object_holds(service, bucket, index):
+    upload(service, bucket, "uploads/besar.ndjson", ndjson(
+        article("a", "A", "2024-03-01"), article("b", "B", "2024-03-01")
+    ))  # fmt: skip
+    upload(service, bucket, "uploads/kecil.ndjson", ndjson(article("b", "B", "2024-03-01")))
+
+    report = remove(service, bucket, "uploads/besar.ndjson")
+
+    assert report["counts"]["deleted"] == 1
+    assert set(index.articles) == {"b"}
+
+
+def test_an_object_uploaded_again_after_its_delete_publishes_again(service, bucket, index):
+    data = ndjson(article("a", "A", "2024-03-01"))
+    upload(service, bucket, "uploads/a.ndjson", data, seq="10")
+    remove(service, bucket, "uploads/a.ndjson", seq="11")
+
+    report = upload(service, bucket, "uploads/a.ndjson", data, seq="12")
+
+    assert report["counts"]["indexed"] == 1  # a removal is not a retraction
+    assert set(index.articles) == {"a"}
+
+
+# --- retractions are durable ------------------------------------------------------------------
+
+
+def test_an_older_copy_never_republishes_a_retracted_article(service, bucket, index):
+    upload(service, bucket, "uploads/isi.ndjson", ndjson(article("r", "Lama", "2024-03-01")))
+    upload(service, bucket, "uploads/cabut.ndjson", ndjson({"id": "r", "deleted": True}))
+
+    # Much later, a redrive of an old batch from another key still holds the old copy.
+    late = upload(
+        service, bucket, "uploads/lama.ndjson", ndjson(article("r", "Lama", "2024-03-01"))
+    )
+
+    assert late["counts"]["skipped_older"] == 1
+    assert index.articles == {}
+
+
+def test_a_versioned_retraction_yields_to_a_later_edit(service, bucket, index):
+    upload(service, bucket, "uploads/cabut.ndjson", ndjson(
+        {"id": "r", "deleted": True, "updated_at": "2024-03-05"}
+    ))  # fmt: skip
+
+    older = upload(service, bucket, "uploads/lama.ndjson", ndjson(article("r", "L", "2024-03-05")))
+    newer = upload(service, bucket, "uploads/baru.ndjson", ndjson(article("r", "B", "2024-03-06")))
+
+    assert older["counts"]["skipped_older"] == 1
+    assert newer["counts"]["indexed"] == 1 and titles(index) == {"r": "B"}

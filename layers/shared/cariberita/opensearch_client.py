@@ -7,6 +7,7 @@ the search function does not pay for it on a local or unsigned cold start.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
@@ -15,13 +16,31 @@ from opensearchpy import OpenSearch, RequestsHttpConnection, Urllib3HttpConnecti
 
 from cariberita.config import Settings
 
-# Statuses the transport retries by itself (with its own backoff between nodes/attempts).
-RETRY_ON_STATUS = (429, 502, 503, 504)
+
+@dataclass(frozen=True)
+class Retries:
+    """What the transport retries by itself. It retries at once, with no backoff and no
+    regard for the caller's time, so it retries little: backing off is the caller's job."""
+
+    max_retries: int
+    retry_on_status: tuple[int, ...] = ()
+    retry_on_timeout: bool = False
+
+
+# Search and admin: one quick retry when a connection is refused or reset (a fresh socket,
+# maybe another node); never a status (a 429/503 retried at once only adds load) nor a timeout
+# (the server may still be running the first query).
+QUICK_RETRY = Retries(max_retries=1)
+# Ingest: none; ``cariberita.ingest.retries`` backs off with jitter within the Lambda's time.
+NO_RETRIES = Retries(max_retries=0)
 SIGV4_SERVICE = "es"  # managed domains only; Serverless (aoss) is not supported
 
 
-def build_client(settings: Settings) -> OpenSearch:
-    """A new client for these settings; prefer :func:`get_client` in handlers."""
+def build_client(settings: Settings, retries: Retries = QUICK_RETRY) -> OpenSearch:
+    """A new client for these settings; prefer :func:`get_client` in handlers.
+
+    ``OPENSEARCH_MAX_RETRIES`` can only lower ``retries.max_retries`` (0 turns retries off).
+    """
     parsed = urlparse(settings.opensearch_endpoint)
     use_ssl = parsed.scheme == "https"
     port = parsed.port or (443 if use_ssl else 80)
@@ -30,9 +49,9 @@ def build_client(settings: Settings) -> OpenSearch:
         "use_ssl": use_ssl,
         "verify_certs": use_ssl,
         "timeout": settings.opensearch_timeout_s,
-        "max_retries": settings.opensearch_max_retries,
-        "retry_on_status": RETRY_ON_STATUS,
-        "retry_on_timeout": True,
+        "max_retries": min(retries.max_retries, settings.opensearch_max_retries),
+        "retry_on_status": retries.retry_on_status,
+        "retry_on_timeout": retries.retry_on_timeout,
         "http_compress": settings.opensearch_http_compress,
         "connection_class": Urllib3HttpConnection,
     }
@@ -57,6 +76,6 @@ def _sigv4_auth(settings: Settings) -> Any:
 
 
 @lru_cache(maxsize=4)
-def get_client(settings: Settings) -> OpenSearch:
+def get_client(settings: Settings, retries: Retries = QUICK_RETRY) -> OpenSearch:
     """The client for these settings, created on first use and reused by later invocations."""
-    return build_client(settings)
+    return build_client(settings, retries)

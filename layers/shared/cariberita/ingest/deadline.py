@@ -5,6 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+# What a request must leave of the invocation: time to give up, log and return the batch's
+# failures, so that SQS redelivers the message instead of Lambda killing the invocation.
+REQUEST_RESERVE_MS = 1_000
+MIN_REQUEST_S = 0.1
+
 
 class OutOfTime(Exception):
     """Not enough time left: the message is not acknowledged, so SQS delivers it again.
@@ -14,7 +19,10 @@ class OutOfTime(Exception):
 
 
 class Deadline:
-    """Wraps ``context.get_remaining_time_in_millis``; without a context there is no limit."""
+    """Wraps ``context.get_remaining_time_in_millis``; without a context there is no limit.
+
+    ``margin_ms``: no new work (a bulk request, a backoff sleep) starts with less time left.
+    """
 
     def __init__(self, context: Any | None = None, margin_ms: int = 15_000) -> None:
         self._context = context
@@ -39,3 +47,13 @@ class Deadline:
         if not self.allows(ms):
             raise OutOfTime(f"no time left to {what}")
         time.sleep(ms / 1000)
+
+    def request_timeout_s(self, cap_s: float, what: str = "send a request") -> float:
+        """The timeout of a request sent now: ``cap_s``, cut to end before the invocation does.
+
+        Raises OutOfTime when not even ``MIN_REQUEST_S`` is left.
+        """
+        budget_s = (self.remaining_ms() - REQUEST_RESERVE_MS) / 1000
+        if budget_s < MIN_REQUEST_S:
+            raise OutOfTime(f"no time left to {what}")
+        return min(cap_s, budget_s)

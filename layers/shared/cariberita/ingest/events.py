@@ -2,7 +2,9 @@
 
 Each message body is an S3 event notification (the template sends ``uploads/`` created and
 removed events to the queue), or S3's ``s3:TestEvent``, sent once when a notification is
-configured and ignored.
+configured and ignored. Each event keeps the object's ``versionId`` and ``sequencer``: S3
+delivers notifications late, twice and out of order, and the sequencer is the only order it
+promises between events for one key (``docs/ingestion.md``, "Order").
 """
 
 from __future__ import annotations
@@ -17,14 +19,30 @@ Action = Literal["created", "removed"]
 
 @dataclass(frozen=True)
 class ObjectEvent:
+    """One S3 event. ``sequencer`` orders events for the same key only (None: unordered)."""
+
     action: Action
     bucket: str
     key: str
+    version_id: str | None = None
+    sequencer: str | None = None
 
     @property
     def upload(self) -> str:
         """``bucket/key``: how the documents it produced name the upload they came from."""
         return f"{self.bucket}/{self.key}"
+
+
+def is_older(sequencer: str | None, than: str | None) -> bool:
+    """Whether ``sequencer`` comes strictly before ``than`` (both for the same key).
+
+    S3's sequencers are hex strings of varying length: left-pad to equal length, then compare.
+    Without either there is no order, so nothing counts as older.
+    """
+    if not sequencer or not than:
+        return False
+    width = max(len(sequencer), len(than))
+    return sequencer.upper().rjust(width, "0") < than.upper().rjust(width, "0")
 
 
 class UnknownEvent(ValueError):
@@ -37,6 +55,11 @@ def _action(name: str) -> Action | None:
     if name.startswith("ObjectRemoved:"):
         return "removed"
     return None
+
+
+def _text(value: Any) -> str | None:
+    # An unversioned bucket's events carry no versionId (or the string "null").
+    return value if isinstance(value, str) and value and value != "null" else None
 
 
 def object_events(payload: Any) -> list[ObjectEvent]:
@@ -60,8 +83,15 @@ def object_events(payload: Any) -> list[ObjectEvent]:
             if action is None:
                 continue
             s3 = record["s3"]
+            obj = s3["object"]
             events.append(
-                ObjectEvent(action, s3["bucket"]["name"], unquote_plus(s3["object"]["key"]))
+                ObjectEvent(
+                    action,
+                    s3["bucket"]["name"],
+                    unquote_plus(obj["key"]),
+                    version_id=_text(obj.get("versionId")),
+                    sequencer=_text(obj.get("sequencer")),
+                )
             )
         return events
     raise UnknownEvent("not an S3 event notification")

@@ -1,8 +1,10 @@
 """Every write settled: items the index could not take now are re-sent within the time left.
 
-Retryable items (429, 5xx, a lost connection) are set aside and re-sent after a jittered
-exponential backoff for as long as the invocation has time; then OutOfTime propagates and SQS
-redelivers the message (ids are deterministic and versions external, so that is safe).
+Retryable items (429, 5xx, a lost connection) are set aside and re-sent after an exponential
+backoff with full jitter (round ``n`` sleeps a uniform draw in ``[0, min(cap, base * 2**n)]``)
+for as long as the invocation has time; then OutOfTime propagates and SQS redelivers the
+message (ids are deterministic and versions external, so that is safe). The writer's client
+retries nothing itself: this module is the only place that retries a write.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ BACKOFF_BASE_MS = 200
 BACKOFF_CAP_MS = 10_000
 # Without a Lambda deadline (the CLI, local runs) give up after this many rounds.
 MAX_ROUNDS_WITHOUT_DEADLINE = 8
+
+
+def backoff_ms(attempt: int, rng: random.Random) -> float:
+    """Full jitter: a uniform draw up to the capped exponential ceiling of round ``attempt``."""
+    return rng.uniform(0, min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2**attempt))
 
 
 class RetryingWriter:
@@ -61,7 +68,7 @@ class RetryingWriter:
                 pending.append((operation, meta))
                 yield operation
 
-        for outcome in self.writer.write(feed()):
+        for outcome in self.writer.write(feed(), self.deadline):
             operation, meta = pending.popleft()
             yield operation, meta, outcome
 
@@ -72,8 +79,7 @@ class RetryingWriter:
             unlimited = self.deadline.remaining_ms() == float("inf")
             if attempt > MAX_ROUNDS_WITHOUT_DEADLINE and unlimited:
                 raise OutOfTime(f"{len(batch)} items still refused after {attempt - 1} retries")
-            ceiling = min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2**attempt)
-            self.deadline.sleep(self._rng.uniform(ceiling / 2, ceiling), "retry refused items")
+            self.deadline.sleep(backoff_ms(attempt, self._rng), "retry refused items")
             self.retried += len(batch)
             again: list[tuple[Operation, M]] = []
             for operation, meta, outcome in self._send(batch):

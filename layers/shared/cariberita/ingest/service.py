@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 
 from cariberita.articles.categories import CategoryMap, load_category_map
-from cariberita.ingest import telemetry
+from cariberita.ingest import ownership, telemetry
 from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.pipeline import ingest_stream
@@ -45,7 +45,9 @@ class IngestService:
         """Process one object event and write its report; None when there was nothing to do.
 
         Raises OutOfTime and IndexUnavailable (the message is redelivered) and lets S3 outages
-        propagate; an unreadable upload is *not* an exception: its report says why.
+        propagate; an unreadable upload is *not* an exception: its report says why. An event
+        older than the last one applied for its key, and the removal of a key that still has
+        a current object, are nothing to do (``ingest/ownership.py``).
         """
         logger.set_correlation_id(event.upload)
         logger.append_keys(bucket=event.bucket, key=event.key, action=event.action)
@@ -55,20 +57,26 @@ class IngestService:
         if self.rules is not None and self.rules.handles(event.key):
             self.rules.handle(event)
             return None
+        record = self.writer.upload_record(event.upload, deadline)
+        if ownership.is_stale(event, record):
+            return None
         if event.action == "removed":
-            report = Report(event.bucket, event.key, removed=True)
-            report.counts["deleted"] = self.writer.delete_articles_of_upload(event.upload)
+            removed = ownership.remove(event, record, self.writer, self.uploads, deadline)
+            if removed is None:
+                return None
+            report = removed
         else:
             body = self.uploads.open(event.bucket, event.key)
             if body is None:
                 logger.warning("object is gone before it could be read; nothing to index")
                 return None
+            holdings = ownership.Holdings(self.writer)
             try:
                 report = ingest_stream(
                     body,
                     event.bucket,
                     event.key,
-                    writer=self.writer,
+                    writer=holdings,
                     category_map=(
                         self.rules.category_map(self.category_map)
                         if self.rules is not None
@@ -81,6 +89,7 @@ class IngestService:
                 )
             finally:
                 body.close()
+            ownership.settle_put(event, record, holdings.ids, self.writer, deadline)
         report.finish()
         self.uploads.write_report(
             event.bucket, report_key(self.settings.reports_prefix, event.key), report.to_json()

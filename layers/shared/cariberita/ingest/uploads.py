@@ -20,6 +20,10 @@ class UploadStore(Protocol):
         """Write a report (UTF-8 JSON) at ``key``."""
         ...
 
+    def exists(self, bucket: str, key: str) -> bool:
+        """Whether ``key`` has a current object (in a versioned bucket: not a delete marker)."""
+        ...
+
 
 class S3UploadStore:
     """``UploadStore`` over S3; ``client`` defaults to the container's boto3 client."""
@@ -32,3 +36,14 @@ class S3UploadStore:
 
     def write_report(self, bucket: str, key: str, text: str) -> None:
         storage.put_text(bucket, key, text, self._client)
+
+    def exists(self, bucket: str, key: str) -> bool:
+        client = self._client or storage.s3_client()
+        try:
+            client.head_object(Bucket=bucket, Key=key)
+        except client.exceptions.ClientError as exc:
+            # 404 (with s3:ListBucket; without it S3 says 403) or 405 for a delete marker.
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "405"):
+                return False
+            raise
+        return True
