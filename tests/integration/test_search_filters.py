@@ -40,7 +40,7 @@ def test_repeated_category_means_any_of_them():
 
 def test_unknown_category_finds_nothing():
     reply = search(category=["tidak-ada"])
-    assert reply.body["total"] == {"value": 0, "exact": True}
+    assert reply.body["total"] == {"value": 0, "exact": True, "stories": 0}
 
 
 @pytest.mark.parametrize(

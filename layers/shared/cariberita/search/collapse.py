@@ -27,9 +27,11 @@ from cariberita.search.store import SearchStore
 if TYPE_CHECKING:
     from cariberita.rules.compiled import Rules
 
-# Hits scanned per round, as a multiple of the page size, and rounds at most per page.
-SCAN_FACTOR = 3
-MAX_ROUNDS = 4
+# Hits scanned per round: the page size (a bigger scan could pass an index's result window);
+# rounds at most per page: copies are rare, so one round usually fills it. A page that is still
+# short after MAX_ROUNDS ends the paging (no next cursor).
+SCAN_FACTOR = 1
+MAX_ROUNDS = 20
 
 
 def _story(hit: dict[str, Any]) -> str | None:
