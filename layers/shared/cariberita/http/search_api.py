@@ -45,7 +45,9 @@ class Deps:
     def from_settings(cls, settings: SearchSettings) -> Deps:
         client = get_client(settings)
         store = OpenSearchStore(client, settings.articles_index, settings.search_timeout_ms)
-        rules = RulesCache(OpenSearchRulesStore(client, settings.articles_index))
+        rules = RulesCache(
+            OpenSearchRulesStore(client, settings.articles_index), ttl_s=settings.rules_ttl_s
+        )
         return cls(settings, store, rules.get)
 
     @property

@@ -49,3 +49,8 @@ class RulesCache:
                 self._rules = Rules(RulesDocument.model_validate(current.rules), current.version)
             self._expires = now + self.ttl_s
             return self._rules
+
+    def invalidate(self) -> None:
+        """Read the store again on the next call (this container just changed the rules)."""
+        with self._lock:
+            self._expires = float("-inf")

@@ -6,6 +6,7 @@ the store and the article-id check, so unit tests pass fakes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,11 +33,29 @@ def check(
     data: bytes | str | dict[str, Any], missing_ids: validation.MissingIds | None
 ) -> RulesDocument:
     """The validated document; raises RulesRejected naming every problem."""
-    document = parse(data)
+    try:
+        document = parse(data)
+    except RulesRejected as exc:
+        raise RulesRejected(exc.problems + _further(data, missing_ids)) from exc
     problems = validation.problems(document, missing_ids)
     if problems:
         raise RulesRejected(problems)
     return document
+
+
+def _further(
+    data: bytes | str | dict[str, Any], missing_ids: validation.MissingIds | None
+) -> list[str]:
+    """The problems of the known keys when the document also has unknown ones (so one report
+    names them all); nothing when even the known keys are malformed."""
+    try:
+        raw = json.loads(data) if isinstance(data, bytes | str) else data
+        known = {k: v for k, v in raw.items() if k in RulesDocument.model_fields}
+        if len(known) == len(raw):
+            return []
+        return validation.problems(parse(known), missing_ids)
+    except (ValueError, AttributeError, RulesRejected):
+        return []
 
 
 def apply(

@@ -85,6 +85,8 @@ class RulesUploads:
             except RulesUnavailable:
                 raise
             else:
+                assert self.cache is not None
+                self.cache.invalidate()  # this container's next upload uses the new mapping
                 report.update(
                     status="applied",
                     version=applied.entry.version,

@@ -23,6 +23,9 @@ class SearchSettings(Settings):
     cors_allowed_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOWED_ORIGINS")
     search_timeout_ms: int = Field(default=3_000, ge=100, le=10_000, alias="SEARCH_TIMEOUT_MS")
     cursor_secret: SecretStr = Field(alias="CURSOR_SECRET", min_length=16)
+    # How long a container keeps the editors' rules before reading them again (docs/editors.md
+    # promises 60 s); tests set 0 to see every change at once.
+    rules_ttl_s: float = Field(default=30.0, ge=0, le=60, alias="RULES_TTL_S")
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
