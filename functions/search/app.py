@@ -2,10 +2,16 @@
 
 Thin: settings are validated at entry; the routes (cariberita.http.search_api) are built once per
 container and settings, over the dependencies in one ``Deps``.
+
+SnapStart (template parameter ``SearchSnapStart``): the snapshot holds the imported modules; after
+a restore :func:`after_restore` drops the cached client and routes, so the first request builds a
+client with fresh connections and, where it signs, fresh credentials (a snapshot's would be
+stale and shared by every restored copy).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -16,13 +22,32 @@ from cariberita.errors import ConfigurationError
 from cariberita.http.responses import misconfigured
 from cariberita.http.search_api import Deps, build_app
 from cariberita.observability import logger, metrics, tracer
+from cariberita.opensearch_client import get_client
 from cariberita.search.settings import SearchSettings
+
+
+def register_after_restore(hook: Callable[[], None]) -> Callable[[], None]:
+    """Run ``hook`` after a SnapStart restore; the Lambda Python 3.12+ runtime provides
+    ``snapshot_restore_py``, locally it is absent and restores never happen."""
+    try:
+        from snapshot_restore_py import register_after_restore as register
+    except ImportError:
+        return hook
+    register(hook)
+    return hook
 
 
 @lru_cache(maxsize=4)
 def container_app(settings: SearchSettings) -> APIGatewayRestResolver:
     """The resolver for these settings, built on first use and reused by later invocations."""
     return build_app(Deps.from_settings(settings))
+
+
+@register_after_restore
+def after_restore() -> None:
+    """SnapStart: forget the client and the routes over it; the next request rebuilds both."""
+    get_client.cache_clear()
+    container_app.cache_clear()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
