@@ -18,6 +18,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from cariberita_local.apigw import Resource, build_event, error_body, match_resource, to_http
 from cariberita_local.lambda_runtime import ROOT, ProcessHandlerPool
@@ -66,8 +67,11 @@ class LocalApi:
         resources: list[Resource] | None = None,
         web_dir: Path | None = WEB_DIR,
         on_stop: Callable[[], None] | None = None,
+        local_routes: dict[str, Callable[[dict[str, list[str]]], Any]] | None = None,
     ) -> None:
         self.invoke = invoke
+        # Local-only JSON routes (the editors' page): never part of the deployed API.
+        self.local_routes = local_routes or {}
         self._on_stop = on_stop
         self.resources = resources if resources is not None else api_resources()
         self.web_dir = web_dir
@@ -114,7 +118,10 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            if self.path.split("?")[0] == "/" or self.path.startswith("/static/"):
+            path = self.path.split("?")[0]
+            if path in api.local_routes:
+                self._local(path)
+            elif path in ("/", "/editor.html") or self.path.startswith("/static/"):
                 self._static()
             else:
                 self._api()
@@ -148,12 +155,24 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             status, headers, raw = to_http(result)
             self._send(status, headers, raw)
 
+        def _local(self, path: str) -> None:
+            query = parse_qs(self.path.partition("?")[2])
+            try:
+                body = json.dumps(api.local_routes[path](query), ensure_ascii=False).encode()
+                status = 200
+            except Exception as exc:  # a local tool: say what went wrong
+                log.exception("local route %s failed", path)
+                body, status = json.dumps({"error": str(exc)}).encode(), 500
+            headers = {"Content-Type": ["application/json"], "Cache-Control": ["no-store"]}
+            self._send(status, headers, body)
+
         def _static(self) -> None:
             if api.web_dir is None:
                 self._api()
                 return
             path = self.path.split("?")[0]
-            name = "index.html" if path == "/" else path[len("/static/") :]
+            name = {"/": "index.html", "/editor.html": "editor.html"}.get(path)
+            name = name or path[len("/static/") :]
             target = (api.web_dir / name).resolve()
             # Only files directly in web/: no traversal, no hidden files.
             inside = target.parent == api.web_dir.resolve() and not name.startswith(".")

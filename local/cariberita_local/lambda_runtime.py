@@ -265,6 +265,10 @@ class ProcessHandlerPool:
 def _serve(function: str, connection: Any, timeout_s: float) -> None:
     """A container's loop: one event at a time, until the pool closes its end of the pipe."""
     handler = load_handler(function)
+    if function == "search":
+        from cariberita_local import analytics_log
+
+        analytics_log.install()  # the local CloudWatch: search lines to a file, if configured
     name = f"cariberita-{function}"
     while True:
         try:

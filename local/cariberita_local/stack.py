@@ -11,8 +11,10 @@ import os
 import secrets
 import subprocess
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cariberita.ingest.report import report_key
 
@@ -40,6 +42,8 @@ class StackConfig:
     reports_prefix: str = "reports/"
     search_containers: int = 4
     verbose: bool = False
+    # Where the search containers append their "search" log lines (the local CloudWatch).
+    analytics_file: str = ""
 
 
 @dataclass
@@ -63,6 +67,7 @@ class LocalStack:
                 containers=self.config.search_containers,
                 host=self.config.host,
                 port=self.config.api_port,
+                local_routes=editor_routes(self.config),
             )
         except OSError as exc:
             raise PortInUse(
@@ -112,12 +117,18 @@ class LocalStack:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": "INFO" if self.config.verbose else "WARNING",
+            # Editors trying rules locally see them within seconds (AWS: 30 s).
+            "RULES_TTL_S": "5",
         }
         for name, value in defaults.items():
             os.environ.setdefault(name, value)
         os.environ["OPENSEARCH_ENDPOINT"] = self.opensearch_endpoint
         os.environ["ARTICLES_INDEX"] = self.config.index
         os.environ["REPORTS_PREFIX"] = self.config.reports_prefix
+        self.config.analytics_file = self.config.analytics_file or str(
+            ROOT / ".local" / "analytics" / f"{self.config.bucket}-search.jsonl"
+        )
+        os.environ["CARIBERITA_ANALYTICS_FILE"] = self.config.analytics_file
 
     def _ensure_index(self) -> None:
         from cariberita.config import Settings
@@ -171,3 +182,28 @@ def _healthy(endpoint: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def editor_routes(config: StackConfig) -> dict[str, Callable[[dict[str, list[str]]], Any]]:
+    """``/_local/insights?days=7`` and ``/_local/rules`` for the editors' page (local only)."""
+
+    def insights_route(query: dict[str, list[str]]) -> Any:
+        from cariberita.rules import insights
+
+        days = int((query.get("days") or ["7"])[0])
+        try:
+            with open(config.analytics_file, encoding="utf-8") as lines:
+                return insights.from_lines(lines, days)
+        except FileNotFoundError:
+            return insights.from_lines([], days)
+
+    def rules_route(_query: dict[str, list[str]]) -> Any:
+        from cariberita.config import Settings
+        from cariberita.opensearch_client import build_client
+        from cariberita.rules import service
+        from cariberita.rules.opensearch_store import OpenSearchRulesStore
+
+        store = OpenSearchRulesStore(build_client(Settings.from_env()), config.index)
+        return {"current": service.show(store), "history": service.history(store, 10)}
+
+    return {"/_local/insights": insights_route, "/_local/rules": rules_route}
