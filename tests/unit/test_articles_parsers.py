@@ -8,7 +8,13 @@ import json
 
 import pytest
 from cariberita.articles import article_from_record, to_document
-from cariberita.articles.parsers import Limits, UnparseableObject, detect_format, open_records
+from cariberita.articles.parsers import (
+    Limits,
+    OverLimit,
+    UnparseableObject,
+    detect_format,
+    open_records,
+)
 from cariberita.articles.parsers.textpage import parse_text_page, split_author
 
 from tests.support.paths import SAMPLES
@@ -108,11 +114,12 @@ def test_semicolon_csv_with_bom_and_crlf_is_read():
 @pytest.mark.parametrize(
     ("data", "name", "reason"),
     [
-        (b"[1, 2", "a.json", "invalid JSON"),
+        (b'[{"title": "a"', "a.json", "invalid JSON in item 1"),
         (b'{"articles": 5}', "a.json", "articles"),
         (b"judul,isi\n", "a.csv", "missing: title, body"),
-        (b"\xff\xfe\x00", "a.txt", "not UTF-8"),
-        (gzip.compress(b"{}\n" * 1000)[:-20], "a.ndjson.gz", "gzip"),
+        (b"\xff\xfe Judul", "a.txt", "not UTF-8"),
+        (b"\xff\xfe\x00", "a.txt", "binary data"),
+        (gzip.compress(b"{}\n" * 1000)[:20], "a.ndjson.gz", "gzip"),
     ],
 )
 def test_unreadable_objects_are_refused_with_a_reason(data, name, reason):
@@ -123,7 +130,7 @@ def test_unreadable_objects_are_refused_with_a_reason(data, name, reason):
 
 def test_json_objects_over_the_limit_are_refused_pointing_to_ndjson():
     data = json.dumps({"articles": [{"title": "a", "body": "b" * 100}] * 100}).encode()
-    with pytest.raises(UnparseableObject, match="NDJSON"):
+    with pytest.raises(OverLimit, match="NDJSON"):
         _, _, records = open_records(io.BytesIO(data), "a.json", Limits(max_document_bytes=1_000))
         list(records)
 
@@ -141,19 +148,38 @@ def test_a_json_array_is_streamed_item_by_item_and_an_oversized_item_is_skipped(
 
 
 @pytest.mark.parametrize(
-    ("data", "reason"),
+    ("data", "name", "reason"),
     [
-        (b'[{"title": "a", "body": "b"}, {"title": ', "item 2"),
-        (b'[{"title": "a", "body": "b"} {"title": "c"}]', "after item 1"),
-        (b'[{"title": "a", "body": "b"}] ekor', "extra data"),
+        (b'[{"title": "a", "body": "b"}, {"title": ', "a.json", "item 2"),
+        (b'[{"title": "a", "body": "b"} {"title": "c"}]', "a.json", "after item 1"),
+        (b'[{"title": "a", "body": "b"}] ekor', "a.json", "extra data"),
+        (gzip.compress(b'{"title": "a", "body": "b"}\n' * 1000)[:-20], "a.ndjson.gz", "gzip"),
     ],
 )
-def test_a_broken_json_array_keeps_the_items_before_the_break(data, reason):
-    _, _, records = open_records(io.BytesIO(data), "a.json")
-    first = next(records)
-    assert first.data == {"title": "a", "body": "b"}
-    with pytest.raises(UnparseableObject, match=reason):
-        list(records)
+def test_a_broken_object_keeps_the_records_before_the_break_and_stops_there(data, name, reason):
+    _, _, records = open_records(io.BytesIO(data), name)
+    *read, last = list(records)
+    assert read and all(r.data == {"title": "a", "body": "b"} for r in read)
+    assert last.stop == "incomplete" and reason in last.error
+    assert last.position == read[-1].position + 1
+
+
+def test_an_object_over_the_record_cap_stops_at_the_first_record_over_it():
+    data = b'{"title": "a", "body": "b"}\n' * 10
+    _, _, records = open_records(io.BytesIO(data), "a.ndjson", Limits(max_records=4))
+    got = [(r.position, r.stop) for r in records]
+    assert got == [(1, None), (2, None), (3, None), (4, None), (5, "over_limit")]
+
+
+def test_an_object_over_the_line_cap_stops_at_the_first_line_over_it():
+    data = b'{"title": "a", "body": "b"}\n\n\n' * 3
+    _, _, records = open_records(io.BytesIO(data), "a.ndjson", Limits(max_lines=5))
+    got = [(r.position, r.stop, r.error) for r in records]
+    assert got == [
+        (1, None, None),
+        (4, None, None),
+        (5, "over_limit", "more than 5 lines in one object"),
+    ]
 
 
 LOOKALIKES = [

@@ -175,7 +175,9 @@ def test_items_still_refused_when_time_runs_out_raise_for_redelivery(service, bu
             Deadline(Clock(20_000), margin_ms=15_000),
         )
 
-    assert bucket.reports == {}  # no report until the upload is settled
+    # Until it is settled the report says it will be processed again (never a stale one).
+    report = bucket.report(BUCKET, "reports/uploads/sibuk.ndjson.json")
+    assert report["status"] == "retrying" and "OutOfTime" in report["error"]
     assert set(index.articles) == {"a", "c"}  # a redelivery rewrites them harmlessly
 
 

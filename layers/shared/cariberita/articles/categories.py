@@ -22,27 +22,38 @@ MAX_LABEL_CHARS = 100
 
 
 def split_breadcrumb(value: str | list[str] | tuple[str, ...]) -> list[str]:
-    """``Home / BERITA UTAMA / HUKRIM`` -> ``["BERITA UTAMA", "HUKRIM"]`` (Home dropped)."""
-    parts: list[str] = []
+    """``Home / BERITA UTAMA / HUKRIM`` -> ``["BERITA UTAMA", "HUKRIM"]`` (Home dropped).
+
+    Linear in the input: levels are de-duplicated through a set, and reading stops at the
+    first level over ``MAX_LEVELS`` (a hostile breadcrumb of thousands of levels costs no more
+    than its length).
+    """
     raw = [value] if isinstance(value, str) else list(value)
+    levels: list[str] = []
+    seen: set[str] = set()
+    leading = True
     for item in raw:
         if not isinstance(item, str):
             raise ValueError(f"category must be text, got {type(item).__name__}")
         text = item
         for sep in _SEPARATORS[1:]:
             text = text.replace(sep, "/")
-        parts.extend(p for p in (clean_line(x) for x in text.split("/")) if p)
-    while parts and parts[0].casefold() in _ROOTS:
-        parts.pop(0)
-    levels: list[str] = []
-    for part in parts:
-        if part.casefold() not in (x.casefold() for x in levels):
+        for piece in text.split("/"):
+            part = clean_line(piece)
+            if not part:
+                continue
+            key = part.casefold()
+            if leading and key in _ROOTS:
+                continue
+            leading = False
+            if key in seen:
+                continue
+            if len(part) > MAX_LABEL_CHARS:
+                raise ValueError(f"category label longer than {MAX_LABEL_CHARS} characters")
+            if len(levels) == MAX_LEVELS:
+                raise ValueError(f"category has more than {MAX_LEVELS} levels")
+            seen.add(key)
             levels.append(part)
-    if len(levels) > MAX_LEVELS:
-        raise ValueError(f"category has {len(levels)} levels (at most {MAX_LEVELS})")
-    for level in levels:
-        if len(level) > MAX_LABEL_CHARS:
-            raise ValueError(f"category label longer than {MAX_LABEL_CHARS} characters")
     return levels
 
 

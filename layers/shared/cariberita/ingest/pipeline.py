@@ -16,7 +16,13 @@ from typing import BinaryIO
 from cariberita.articles.categories import CategoryMap
 from cariberita.articles.document import to_document
 from cariberita.articles.model import Tombstone
-from cariberita.articles.parsers import Limits, RawRecord, UnparseableObject, open_records
+from cariberita.articles.parsers import (
+    Limits,
+    OverLimit,
+    RawRecord,
+    UnparseableObject,
+    open_records,
+)
 from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from cariberita.ingest.deadline import Deadline
@@ -32,14 +38,25 @@ from cariberita.ingest.writer import (
 )
 
 Position = tuple[str, int, str]  # (unit, position, article id)
+# The deadline is read every this many records while parsing (and per 64 KiB chunk read).
+CHECK_EVERY = 100
 
 
 def _operations(
-    records: Iterator[RawRecord], report: Report, upload: str, category_map: CategoryMap
+    records: Iterator[RawRecord],
+    report: Report,
+    upload: str,
+    category_map: CategoryMap,
+    deadline: Deadline | None = None,
 ) -> Iterator[tuple[Operation, Position]]:
     ingested_at = datetime.now(UTC)
     for raw in records:
+        if raw.stop is not None:
+            report.stop_reading(raw.stop, raw.unit, raw.position, raw.error or raw.stop)
+            return
         report.counts["received"] += 1
+        if deadline is not None and report.counts["received"] % CHECK_EVERY == 0:
+            deadline.check("read more records")
         if raw.error:
             report.reject(raw.unit, raw.position, raw.error)
             continue
@@ -89,16 +106,22 @@ def ingest_stream(
 ) -> Report:
     """Parse, validate and (unless ``writer`` is None: a dry run) index one upload.
 
-    Bad records are rejected in the report and never stop their neighbours. An unreadable
-    upload yields a report with ``error`` (status ``unparseable``), not an exception, so it
-    is acknowledged rather than retried forever. Raises OutOfTime when the invocation runs out
-    of time and IndexUnavailable when the index cannot be reached: the message is redelivered.
+    Bad records are rejected in the report and never stop their neighbours. Where the object
+    breaks off (a syntax error in a JSON array, a truncated gzip) or goes over a per-object
+    cap, everything before is indexed and the report says where reading stopped (status
+    ``incomplete`` / ``over_limit``). An unreadable upload yields a report with ``error``
+    (status ``unparseable``), not an exception, so it is acknowledged rather than retried
+    forever. Whatever the outcome, received = indexed + updated + skipped_older + deleted +
+    rejected + not_read. Raises OutOfTime when the invocation runs out of time (checked while
+    reading too) and IndexUnavailable when the index cannot be reached: the message is
+    redelivered.
     """
     report = Report(bucket, key, max_listed=max_listed, dry_run=writer is None)
     stream = None
+    check = deadline.check if deadline is not None else None
     try:
-        stream, report.format, records = open_records(raw, key, limits)
-        operations = _operations(records, report, f"{bucket}/{key}", category_map)
+        stream, report.format, records = open_records(raw, key, limits, check)
+        operations = _operations(records, report, f"{bucket}/{key}", category_map, deadline)
         if writer is None:
             for _ in operations:
                 pass
@@ -115,8 +138,10 @@ def ingest_stream(
             for outcome, position in refused:
                 _count(report, outcome, position)
             report.retried = retrying.retried
+    except OverLimit as exc:
+        report.refuse(str(exc), over_limit=True)
     except UnparseableObject as exc:
-        report.error = str(exc)
+        report.refuse(str(exc))
     finally:
         report.bytes_read = stream.bytes_read if stream is not None else 0
     return report.finish()

@@ -1,4 +1,9 @@
-"""The editor's report for one object: counts and every rejected record with its position."""
+"""The editor's report for one object: counts and every rejected record with its position.
+
+Bounded whatever the upload: at most ``max_listed`` rejections are listed (the rest counted),
+and every text echoed from the upload (a reason quoting a value, an id, an error) is cut to
+``MAX_ECHO_CHARS`` characters with an ellipsis, so a report stays well under a megabyte.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-Status = Literal["ok", "rejected_records", "unparseable", "removed"]
-COUNTS = ("received", "valid", "indexed", "updated", "skipped_older", "deleted", "rejected")
+Status = Literal[
+    "ok",
+    "rejected_records",
+    "empty",
+    "incomplete",
+    "over_limit",
+    "unparseable",
+    "removed",
+    "retrying",
+]
+COUNTS = (
+    "received",
+    "valid",
+    "indexed",
+    "updated",
+    "skipped_older",
+    "deleted",
+    "rejected",
+    "not_read",
+)
+SETTLED = ("indexed", "updated", "skipped_older", "deleted", "rejected", "not_read")
+MAX_ECHO_CHARS = 200
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def report_key(prefix: str, key: str) -> str:
@@ -37,6 +68,9 @@ class Report:
     format: str | None = None
     error: str | None = None
     removed: bool = False
+    # Why reading ended before the end of the object, and where (``{"item": 1001}``).
+    stop: Literal["incomplete", "over_limit", "retrying"] | None = None
+    stopped_at: dict[str, int] | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     rejected: list[dict[str, Any]] = field(default_factory=list)
     rejected_not_listed: int = 0
@@ -51,18 +85,45 @@ class Report:
         if len(self.rejected) >= self.max_listed:
             self.rejected_not_listed += 1
             return
-        entry: dict[str, Any] = {unit: position, "reason": reason}
+        entry: dict[str, Any] = {unit: position, "reason": clip(reason)}
         if article_id:
-            entry["id"] = article_id
+            entry["id"] = clip(article_id)
         self.rejected.append(entry)
+
+    def stop_reading(
+        self, kind: Literal["incomplete", "over_limit"], unit: str, position: int, reason: str
+    ) -> None:
+        """Reading ended at record ``position``: that record is counted as not read."""
+        self.stop = kind
+        self.stopped_at = {unit: position}
+        self.error = clip(reason)
+        self.counts["received"] += 1
+        self.counts["not_read"] += 1
+
+    def refuse(self, reason: str, *, over_limit: bool = False) -> None:
+        """The object as a whole cannot be read (or is over a cap before any record)."""
+        self.error = clip(reason)
+        self.stop = "over_limit" if over_limit else None
 
     @property
     def status(self) -> Status:
-        if self.error:
-            return "unparseable"
         if self.removed:
             return "removed"
-        return "rejected_records" if self.counts["rejected"] else "ok"
+        if self.stop is not None:
+            return self.stop
+        if self.error:
+            return "unparseable"
+        if self.counts["rejected"]:
+            return "rejected_records"
+        return "ok" if self.counts["received"] else "empty"
+
+    @property
+    def balanced(self) -> bool:
+        """Every record received is accounted for: settled in the index, rejected or not read."""
+        counts = self.counts
+        if self.dry_run:
+            return counts["received"] == counts["valid"] + counts["rejected"] + counts["not_read"]
+        return counts["received"] == sum(counts[name] for name in SETTLED)
 
     def finish(self) -> Report:
         self.finished_at = datetime.now(UTC)
@@ -82,6 +143,7 @@ class Report:
             "dry_run": self.dry_run,
             "format": self.format,
             "error": self.error,
+            "stopped_at": self.stopped_at,
             "counts": dict(self.counts),
             "rejected": list(self.rejected),
             "rejected_not_listed": self.rejected_not_listed,
@@ -94,3 +156,15 @@ class Report:
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def retrying_report(bucket: str, key: str, exc: BaseException) -> Report:
+    """What the editor sees while a delivery failed and SQS will deliver the object again.
+
+    Written in place of any earlier report of the key, so a stale ``ok`` never survives a
+    re-upload that could not be processed; the next delivery overwrites it.
+    """
+    report = Report(bucket, key)
+    report.stop = "retrying"
+    report.error = clip(f"{type(exc).__name__}: {exc}; the upload will be processed again")
+    return report.finish()

@@ -10,7 +10,7 @@ from cariberita.ingest import ownership, telemetry
 from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.pipeline import ingest_stream
-from cariberita.ingest.report import Report, report_key
+from cariberita.ingest.report import Report, report_key, retrying_report
 from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.uploads import UploadStore
 from cariberita.ingest.writer import IndexWriter
@@ -87,6 +87,13 @@ class IngestService:
                     max_listed=self.settings.max_listed_rejections,
                     rng=self.rng,
                 )
+            except Exception as exc:
+                # A fresh report per delivery: an earlier one (say ``ok``) must not stand while
+                # this one is redelivered (docs/ingestion.md, Reports: ``retrying``).
+                retrying = retrying_report(event.bucket, event.key, exc).to_json()
+                key = report_key(self.settings.reports_prefix, event.key)
+                self.uploads.write_report(event.bucket, key, retrying)
+                raise
             finally:
                 body.close()
             ownership.settle_put(event, record, holdings.ids, self.writer, deadline)

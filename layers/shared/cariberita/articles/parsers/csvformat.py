@@ -1,9 +1,18 @@
-"""CSV with a header row (comma or semicolon separated), streamed row by row."""
+"""CSV with a header row (comma or semicolon separated), streamed row by row.
+
+A row is read by its own ``csv.reader`` over the physical lines it needs, so a broken quote
+costs that row alone: when its quoted field never closes properly (the end of the file, more
+than the record size, a character other than a separator after the closing quote, or a row
+spanning several lines whose field count differs from the header's), the row is rejected with
+the line it starts on and reading resumes at the next line, which it may have swallowed.
+"""
 
 from __future__ import annotations
 
 import csv
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from cariberita.articles.parsers.errors import UnparseableObject
 from cariberita.articles.parsers.raw_record import RawRecord
@@ -12,30 +21,92 @@ from cariberita.articles.parsers.stream import ByteStream, iter_lines
 REQUIRED = ("title", "body")
 
 
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    text: str  # with its "\n"
+    problem: str | None = None
+
+
+class _RowTooBig(Exception):
+    pass
+
+
 def _text_lines(
-    stream: ByteStream, max_record_bytes: int, problems: dict[int, str]
-) -> Iterator[str]:
-    for line in iter_lines(stream, max_record_bytes):
+    stream: ByteStream, max_record_bytes: int, max_lines: int | None
+) -> Iterator[_Line]:
+    for line in iter_lines(stream, max_record_bytes, max_lines):
         if line.too_long:
-            problems[line.number] = f"line longer than {max_record_bytes} bytes"
-            yield "\n"
+            yield _Line(line.number, "\n", f"line longer than {max_record_bytes} bytes")
             continue
         try:
             text = line.data.decode("utf-8-sig" if line.number == 1 else "utf-8")
         except UnicodeDecodeError:
-            problems[line.number] = "not UTF-8 text"
-            yield "\n"
+            yield _Line(line.number, "\n", "not UTF-8 text")
             continue
         # Excel's "CSV (Macintosh)" ends lines with a bare CR.
         for part in text.split("\r"):
-            yield part + "\n"
+            yield _Line(line.number, part + "\n")
 
 
-def parse_csv(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecord]:
+class _Rows:
+    """Physical lines with a push-back queue, read into one row at a time."""
+
+    def __init__(self, lines: Iterator[_Line], delimiter: str, max_row_chars: int) -> None:
+        self._lines = lines
+        self._again: deque[_Line] = deque()
+        self._delimiter = delimiter
+        self._max = max_row_chars
+        self.used: list[_Line] = []
+
+    def _next(self) -> _Line | None:
+        return self._again.popleft() if self._again else next(self._lines, None)
+
+    def _feed(self) -> Iterator[str]:
+        size = 0
+        while (line := self._next()) is not None:
+            self.used.append(line)
+            size += len(line.text)
+            if line.problem or size > self._max:
+                raise _RowTooBig
+            yield line.text
+
+    def read(self) -> list[str] | None:
+        """The next row's cells (None at the end); raises csv.Error or _RowTooBig."""
+        self.used = []
+        reader = csv.reader(self._feed(), delimiter=self._delimiter, strict=True)
+        return next(reader, None)
+
+    def resync(self) -> None:
+        """Give back every line the failed row took after its first one."""
+        self._again.extendleft(reversed(self.used[1:]))
+
+
+def _why(rows: _Rows, exc: Exception) -> str:
+    start = rows.used[0].number if rows.used else 0
+    problem = next((line for line in rows.used if line.problem), None)
+    if problem is not None and problem is rows.used[0]:
+        return f"line {start}: {problem.problem}"
+    if problem is not None:
+        return f"row starting at line {start}: line {problem.number}: {problem.problem}"
+    if isinstance(exc, _RowTooBig):
+        return f"row starting at line {start} is larger than the limit (or its quote never ends)"
+    if "unexpected end of data" in str(exc):
+        return f"unterminated quote (row starting at line {start})"
+    return f"unreadable CSV (row starting at line {start}): {exc}"
+
+
+def parse_csv(
+    stream: ByteStream, max_record_bytes: int, max_lines: int | None = None
+) -> Iterator[RawRecord]:
     """Rows become dicts keyed by the (lower-cased) header; positions are data row numbers."""
-    problems: dict[int, str] = {}
-    lines = _text_lines(stream, max_record_bytes, problems)
-    header_line = next(lines, "")
+    lines = _text_lines(stream, max_record_bytes, max_lines)
+    first = next(lines, None)
+    if first is None:
+        return
+    if first.problem:
+        raise UnparseableObject(f"unreadable CSV header: {first.problem}")
+    header_line = first.text
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     try:
         cells = next(csv.reader([header_line], delimiter=delimiter), [])
@@ -47,26 +118,35 @@ def parse_csv(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecord]:
         raise UnparseableObject(
             f"CSV header must name the columns {', '.join(REQUIRED)}; missing: {', '.join(missing)}"
         )
-    csv.field_size_limit(max_record_bytes)
-    reader = csv.reader(lines, delimiter=delimiter)
+    # Our own row limit comes first; the csv module's (process-wide) limit must not trip sooner.
+    csv.field_size_limit(max(csv.field_size_limit(), max_record_bytes + 1))
+    rows = _Rows(lines, delimiter, max_record_bytes)
     row_number = 0
     while True:
         try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field over the size limit; the reader can go on
+            row = rows.read()
+        except (csv.Error, _RowTooBig) as exc:
             row_number += 1
-            yield RawRecord(
-                "row", row_number, error=f"unreadable CSV at line {reader.line_num}: {exc}"
-            )
+            yield RawRecord("row", row_number, error=_why(rows, exc))
+            if not (rows.used and rows.used[0].problem):
+                rows.resync()
             continue
+        if row is None:
+            return
         if not any(cell.strip() for cell in row):
-            for number in sorted(n for n in problems if n <= reader.line_num + 1):
-                row_number += 1
-                yield RawRecord("row", row_number, error=f"line {number}: {problems.pop(number)}")
             continue
         row_number += 1
+        if len(rows.used) > 1 and len(row) != len(header):
+            # A quote that opened a field and closed lines later in another row's text.
+            start = rows.used[0].number
+            yield RawRecord(
+                "row",
+                row_number,
+                error=f"unterminated quote (row starting at line {start} has {len(row)} fields "
+                f"over {len(rows.used)} lines; the header has {len(header)})",
+            )
+            rows.resync()
+            continue
         if len(row) > len(header):
             yield RawRecord("row", row_number, error="row has more fields than the header")
             continue

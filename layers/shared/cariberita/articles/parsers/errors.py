@@ -4,4 +4,12 @@ from cariberita.errors import CariBeritaError
 
 
 class UnparseableObject(CariBeritaError):
-    """The whole object is unreadable: reported to the editor and acknowledged, never retried."""
+    """The whole object is unreadable: reported to the editor and acknowledged, never retried.
+
+    Raised part-way through a streamed object, it ends the reading there: the records before
+    it stand (``reading.open_records`` turns it into a final ``stop`` record).
+    """
+
+
+class OverLimit(UnparseableObject):
+    """The object is over a per-object cap (records, lines, decompressed bytes)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Format = Literal["ndjson", "json", "csv", "text", "html"]
@@ -43,6 +44,38 @@ def sniff(head: bytes) -> Format:
     if b"title" in header and b"body" in header and (b"," in header or b";" in header):
         return "csv"
     return "text"
+
+
+_JSON_START = re.compile(rb"^(\{\s*\"|\[\s*[\{\[\"\]]|\{\s*\})")
+_HTML_START = re.compile(rb"^<(!doctype\s+html|html|head|body|article|meta|div|p|!--)[\s>]", re.I)
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+
+
+def contradiction(name: str, fmt: Format, head: bytes) -> str | None:
+    """Why the content cannot be what its extension says (None when it can).
+
+    A ``.txt`` page holding JSON or HTML, JSON or CSV holding HTML, or a page holding binary
+    data would otherwise be read as one garbage article (or a pile of rejected lines).
+    """
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    declared = EXTENSIONS.get(_suffixes(name)[0])
+    if declared is None:
+        return None  # sniffed: the content already decided
+    looks_html = bool(_HTML_START.match(text))
+    sample = head[:4096]
+    if fmt in ("text", "html") and (
+        b"\x00" in sample or len(_CONTROL.findall(sample)) > 8 + len(sample) // 100
+    ):
+        return "binary data, not a text or HTML page"
+    if fmt == "text" and _JSON_START.match(text):
+        return "the content is JSON; name the file .ndjson (one article per line) or .json"
+    if fmt == "text" and looks_html:
+        return "the content is HTML; name the file .html"
+    if fmt in ("ndjson", "json", "csv") and looks_html:
+        return f"the content is HTML, not {fmt.upper()}; name the file .html"
+    if fmt == "html" and _JSON_START.match(text):
+        return "the content is JSON, not HTML; name the file .ndjson or .json"
+    return None
 
 
 def detect_format(name: str, head: bytes) -> Format:

@@ -2,6 +2,9 @@
 
 ``json.JSONDecoder.raw_decode`` parses one item from a text buffer that only ever holds the
 current item plus one chunk; an item that is not complete yet simply waits for more input.
+An item that is too big, nested too deeply or holds an over-long integer is skipped (its
+brackets counted) and rejected alone; a syntax error cannot be resynced after, so it ends the
+reading (UnparseableObject) with the items before it already yielded.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ import json
 from collections.abc import Iterator
 
 from cariberita.articles.parsers.errors import UnparseableObject
+from cariberita.articles.parsers.jsonnumbers import TOO_LONG, NumberGuard
 from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream
 
-_DECODER = json.JSONDecoder()
 _TOO_LARGE = object()
+_TOO_DEEP = object()
 _WHITESPACE = " \t\r\n"
 
 
@@ -61,15 +65,20 @@ def stream_json_array(stream: ByteStream, max_item_bytes: int) -> Iterator[RawRe
         raise UnparseableObject("expected a JSON array")
     text.pos += 1
     number = 0
+    numbers = NumberGuard()
     if text.peek_char() == "]":
         text.pos += 1
     else:
         while True:
             number += 1
             start = text.pos
-            value = _item(text, number, max_item_bytes)
+            value = _item(text, number, max_item_bytes, numbers)
             if value is _TOO_LARGE or text.pos - start > max_item_bytes:
                 yield RawRecord("item", number, error=f"item larger than {max_item_bytes} bytes")
+            elif value is _TOO_DEEP:
+                yield RawRecord("item", number, error="invalid JSON: nested too deeply")
+            elif numbers.too_long:
+                yield RawRecord("item", number, error=TOO_LONG)
             else:
                 yield RawRecord("item", number, data=value)
             separator = text.peek_char()
@@ -82,16 +91,18 @@ def stream_json_array(stream: ByteStream, max_item_bytes: int) -> Iterator[RawRe
         raise UnparseableObject(f"invalid JSON: extra data after the array's {number} items")
 
 
-def _item(text: _Text, number: int, max_item_bytes: int) -> object:
+def _item(text: _Text, number: int, max_item_bytes: int, numbers: NumberGuard) -> object:
     """The next value; ``text.pos`` moves past it (sizes are counted in characters)."""
     text.peek_char()
     while True:
+        numbers.too_long = False
         try:
-            value, end = _DECODER.raw_decode(text.buffer, text.pos)
+            value, end = numbers.decoder.raw_decode(text.buffer, text.pos)
         except json.JSONDecodeError as exc:
             value, end, error = None, -1, exc
-        except RecursionError as exc:
-            raise UnparseableObject(f"invalid JSON: item {number} is nested too deeply") from exc
+        except RecursionError:
+            _skip_value(text, number)
+            return _TOO_DEEP
         # A value that reaches the end of the buffer may continue (e.g. a number): read on.
         if end != -1 and (end < len(text.buffer) or text.ended):
             text.pos = end

@@ -7,13 +7,21 @@ from collections.abc import Iterator
 
 from cariberita.articles.parsers.errors import UnparseableObject
 from cariberita.articles.parsers.jsonarray import stream_json_array
+from cariberita.articles.parsers.jsonnumbers import TOO_LONG, NumberGuard, holds_huge
 from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
 
 
-def parse_ndjson(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecord]:
-    """One JSON object per line; blank lines are skipped, bad lines rejected with their number."""
-    for line in iter_lines(stream, max_record_bytes):
+def parse_ndjson(
+    stream: ByteStream, max_record_bytes: int, max_lines: int | None = None
+) -> Iterator[RawRecord]:
+    """One JSON object per line; blank lines are skipped, bad lines rejected with their number.
+
+    Any decoding failure of a line (syntax, nesting depth, an over-long integer) rejects that
+    line alone.
+    """
+    numbers = NumberGuard()
+    for line in iter_lines(stream, max_record_bytes, max_lines):
         if line.too_long:
             yield RawRecord("line", line.number, error=f"line longer than {max_record_bytes} bytes")
             continue
@@ -26,13 +34,21 @@ def parse_ndjson(stream: ByteStream, max_record_bytes: int) -> Iterator[RawRecor
             yield RawRecord("line", line.number, error="not UTF-8 text")
             continue
         try:
-            record = RawRecord("line", line.number, data=json.loads(text))
+            value = numbers.loads(text)
         except json.JSONDecodeError as exc:
             reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
-            record = RawRecord("line", line.number, error=reason)
+            yield RawRecord("line", line.number, error=reason)
+            continue
         except RecursionError:
-            record = RawRecord("line", line.number, error="invalid JSON: nested too deeply")
-        yield record
+            yield RawRecord("line", line.number, error="invalid JSON: nested too deeply")
+            continue
+        except ValueError as exc:  # any other conversion the json module gives up on
+            yield RawRecord("line", line.number, error=f"invalid JSON: {exc}"[:200])
+            continue
+        if numbers.too_long:
+            yield RawRecord("line", line.number, error=TOO_LONG)
+        else:
+            yield RawRecord("line", line.number, data=value)
 
 
 def parse_json_document(
@@ -47,8 +63,11 @@ def parse_json_document(
         yield from stream_json_array(stream, max_item_bytes)
         return
     raw = stream.read_all(max_bytes)
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+        return
+    numbers = NumberGuard()
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = numbers.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise UnparseableObject("not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
@@ -57,6 +76,8 @@ def parse_json_document(
         ) from exc
     except RecursionError as exc:
         raise UnparseableObject("invalid JSON: nested too deeply") from exc
+    except ValueError as exc:
+        raise UnparseableObject(f"invalid JSON: {exc}"[:200]) from exc
     if isinstance(document, dict) and "articles" in document:
         items = document["articles"]
         if not isinstance(items, list):
@@ -68,4 +89,7 @@ def parse_json_document(
     else:
         raise UnparseableObject("expected an array of articles or an object with an articles array")
     for n, item in enumerate(items, start=1):
-        yield RawRecord("item", n, data=item)
+        if numbers.too_long and holds_huge(item):
+            yield RawRecord("item", n, error=TOO_LONG)
+        else:
+            yield RawRecord("item", n, data=item)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from cariberita.articles.parsers.errors import UnparseableObject
+from cariberita.articles.parsers.errors import OverLimit, UnparseableObject
 
 CHUNK_BYTES = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
@@ -18,18 +18,32 @@ class ByteStream:
 
     Only one chunk and one partial line are held at a time, whatever the object's size; the
     decompressor is capped per call too, so a "gzip bomb" cannot inflate into memory at once.
-    ``bytes_read`` counts bytes read from the underlying object (compressed size for ``.gz``).
+    ``bytes_read`` counts bytes read from the underlying object (compressed size for ``.gz``),
+    ``bytes_decoded`` the bytes handed to the parser; beyond ``max_bytes`` decoded bytes it
+    raises OverLimit. ``check`` is called once per chunk (the invocation's deadline), so even
+    an object that yields no records (a flood of blank lines) cannot outrun the time left.
     """
 
-    def __init__(self, raw: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> None:
+    def __init__(
+        self,
+        raw: BinaryIO,
+        chunk_bytes: int = CHUNK_BYTES,
+        *,
+        max_bytes: int | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> None:
         self._raw = raw
         self._chunk = chunk_bytes
+        self._max_bytes = max_bytes
+        self._check = check
         self.bytes_read = 0
+        self.bytes_decoded = 0
         first = self._read_raw()
         self.gzipped = first.startswith(GZIP_MAGIC)
         self._inflate = zlib.decompressobj(wbits=31) if self.gzipped else None
         self._input = first  # raw bytes not yet given to the decompressor
         self._pending = b""
+        self._failed: UnparseableObject | None = None
 
     def _read_raw(self) -> bytes:
         data = self._raw.read(self._chunk)
@@ -38,6 +52,15 @@ class ByteStream:
 
     def _next(self) -> bytes:
         """The next decoded piece (at most ``chunk_bytes``), or b"" at the end."""
+        if self._check is not None:
+            self._check()
+        data = self._decode()
+        self.bytes_decoded += len(data)
+        if self._max_bytes is not None and self.bytes_decoded > self._max_bytes:
+            raise OverLimit(f"more than {self._max_bytes} bytes (decompressed) in one object")
+        return data
+
+    def _decode(self) -> bytes:
         if self._inflate is None:
             data, self._input = self._input or self._read_raw(), b""
             return data
@@ -67,17 +90,30 @@ class ByteStream:
 
     def peek(self, size: int = 4096) -> bytes:
         """The first bytes of the decoded content, without consuming them."""
-        while len(self._pending) < size:
-            data = self._next()
+        while len(self._pending) < size and self._failed is None:
+            try:
+                data = self._next()
+            except UnparseableObject as exc:
+                # Kept for the parser to meet after the bytes before it (a truncated gzip
+                # still gives its first records).
+                self._failed = exc
+                break
             if not data:
                 break
             self._pending += data
         return self._pending[:size]
 
+    @property
+    def failed(self) -> UnparseableObject | None:
+        """What stopped ``peek`` early (raised again where the parser reaches it)."""
+        return self._failed
+
     def chunks(self) -> Iterator[bytes]:
         if self._pending:
             yield self._pending
             self._pending = b""
+        if self._failed is not None:
+            raise self._failed
         while data := self._next():
             yield data
 
@@ -88,7 +124,7 @@ class ByteStream:
         for chunk in self.chunks():
             size += len(chunk)
             if size > limit:
-                raise UnparseableObject(
+                raise OverLimit(
                     f"larger than {limit} bytes for this format; split it or send NDJSON instead"
                 )
             parts.append(chunk)
@@ -102,8 +138,13 @@ class Line:
     too_long: bool = False
 
 
-def iter_lines(stream: ByteStream, max_line_bytes: int) -> Iterator[Line]:
-    """Lines (without the newline) numbered from 1; an over-long line is reported, not kept."""
+def iter_lines(
+    stream: ByteStream, max_line_bytes: int, max_lines: int | None = None
+) -> Iterator[Line]:
+    """Lines (without the newline) numbered from 1; an over-long line is reported, not kept.
+
+    Raises OverLimit when the object has more than ``max_lines`` lines.
+    """
     buffer = b""
     number = 0
     skipping = False
@@ -118,6 +159,8 @@ def iter_lines(stream: ByteStream, max_line_bytes: int) -> Iterator[Line]:
                         buffer, skipping = b"", True
                 break
             number += 1
+            if max_lines is not None and number > max_lines:
+                raise OverLimit(f"more than {max_lines} lines in one object")
             if skipping:
                 yield Line(number, b"", too_long=True)
                 skipping = False
