@@ -35,10 +35,6 @@ def _canonical_number(value: Any) -> Any:
     return value
 
 
-CanonicalInt = Annotated[int, BeforeValidator(_canonical_number)]
-"""A positive whole number as a query parameter: ``^[1-9][0-9]*$`` before it is an int."""
-
-
 def _input(name: str, field: FieldInfo) -> Input:
     for meta in field.metadata:
         if isinstance(meta, Input):
@@ -50,11 +46,18 @@ def _parameter(name: str, field: FieldInfo) -> inspect.Parameter:
     spec = _input(name, field)
     # An empty domain default ("" or ()) is an absent parameter: None at the edge.
     default = None if field.default in _EMPTY else field.default
-    raw: Any = CanonicalInt if spec.type is int else spec.type
+    raw: Any = spec.type
     if spec.max_items is not None:  # repeatable: the character limit is per item
         (item,) = get_args(spec.type)
         raw = list[Annotated[item, Field(max_length=spec.max_chars)]]  # type: ignore[valid-type]
         bounds = Query(description=spec.description, max_length=spec.max_items)
+    elif spec.type is int:
+        # The canonical-number check must run on the raw text; Powertools keeps constraints
+        # given as annotated_types (OpenAPI minimum/maximum) next to a validator, not Query's.
+        raw = Annotated[
+            int, Field(ge=spec.minimum, le=spec.maximum), BeforeValidator(_canonical_number)
+        ]
+        bounds = Query(description=spec.description)
     else:
         bounds = Query(
             description=spec.description,

@@ -63,8 +63,11 @@ def decode(secret: str, params: SearchParams, cursor: str) -> Position:
     bad = InvalidRequest("cursor is invalid or expired; start again from the first page", "cursor")
     try:
         body, _, sig = cursor.partition(".")
-        payload = _unb64(body)
-        if not hmac.compare_digest(_sign(secret, payload), _unb64(sig)):
+        payload, signature = _unb64(body), _unb64(sig)
+        # Base64 decoding skips stray characters and padding: only our own spelling is a cursor.
+        if _b64(payload) != body or _b64(signature) != sig:
+            raise bad
+        if not hmac.compare_digest(_sign(secret, payload), signature):
             raise bad
         data = json.loads(payload)
     except (ValueError, UnicodeError) as exc:

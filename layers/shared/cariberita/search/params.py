@@ -41,6 +41,7 @@ MAX_PAGE = 1_000
 RESULT_WINDOW = 10_000
 MAX_CURSOR_CHARS = 1_000
 MAX_SUGGEST_CHARS = 100
+MAX_SUGGEST_WORDS = 10
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -93,13 +94,25 @@ class Input:
     maximum: int | None = None
 
 
-def _text(value: object) -> str:
-    text = normalise_text(cast(str | None, value))
-    if len(text) > MAX_QUERY_CHARS:
-        raise InvalidRequest(f"q is longer than {MAX_QUERY_CHARS} characters", "q")
-    if len(text.split()) > MAX_QUERY_WORDS:
-        raise InvalidRequest(f"q has more than {MAX_QUERY_WORDS} words", "q")
+def bounded_text(value: str | None, max_chars: int, max_words: int, name: str = "q") -> str:
+    """``value`` normalised, then held to its limits: a limit on the raw text alone lets a code
+    point that NFKC expands 18-fold (U+FDFA) through, and the cost follows the normalised text.
+    """
+    text = normalise_text(value)
+    if len(text) > max_chars:
+        raise InvalidRequest(f"{name} is longer than {max_chars} characters", name)
+    if len(text.split()) > max_words:
+        raise InvalidRequest(f"{name} has more than {max_words} words", name)
     return text
+
+
+def suggest_text(value: str | None) -> str:
+    """The text of a ``/suggest`` request, normalised and bounded like ``q`` of a search."""
+    return bounded_text(value, MAX_SUGGEST_CHARS, MAX_SUGGEST_WORDS)
+
+
+def _text(value: object) -> str:
+    return bounded_text(cast(str | None, value), MAX_QUERY_CHARS, MAX_QUERY_WORDS)
 
 
 def _keyword(value: object, info: ValidationInfo) -> str | None:
@@ -108,7 +121,10 @@ def _keyword(value: object, info: ValidationInfo) -> str | None:
     name = info.field_name or "filter"
     if raw and len(raw) > MAX_FILTER_CHARS:
         raise InvalidRequest(f"{name} is longer than {MAX_FILTER_CHARS} characters", name)
-    return normalise_text(raw, unescape=True).lower() or None
+    text = normalise_text(raw, unescape=True).lower()
+    if len(text) > MAX_FILTER_CHARS:  # again after NFKC and unescaping, which can expand it
+        raise InvalidRequest(f"{name} is longer than {MAX_FILTER_CHARS} characters", name)
+    return text or None
 
 
 def _categories(value: object) -> tuple[str, ...]:
@@ -145,6 +161,7 @@ Keyword = Annotated[str | None, Input(str, max_chars=MAX_FILTER_CHARS), BeforeVa
 Day = Annotated[IsoDay | None, Input(IsoDay, description="Inclusive, yyyy-MM-dd in WIB")]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_PLAIN_NUMBER = "Digits only, no sign, space or leading 0 (2, not +2, 02 or 2_0)"
 
 
 class Filters(BaseModel):
@@ -204,8 +221,10 @@ class SearchParams(BaseModel):
     ] = ""
     filters: Filters = Filters()
     sort: Annotated[Sort, Input(Sort)] = "relevance"
-    page: Annotated[int, Field(ge=1), Input(int, minimum=1, maximum=MAX_PAGE)] = 1
-    size: Annotated[int, Field(ge=1), Input(int, minimum=1, maximum=MAX_SIZE)] = DEFAULT_SIZE
+    page: Annotated[int, Field(ge=1), Input(int, _PLAIN_NUMBER, minimum=1, maximum=MAX_PAGE)] = 1
+    size: Annotated[int, Field(ge=1), Input(int, _PLAIN_NUMBER, minimum=1, maximum=MAX_SIZE)] = (
+        DEFAULT_SIZE
+    )
     cursor: Annotated[str | None, Input(str, "next_cursor", max_chars=MAX_CURSOR_CHARS)] = None
     collapse: Annotated[
         bool, Input(bool, "One result per story (copies from other publishers folded in)")

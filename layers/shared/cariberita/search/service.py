@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from cariberita.articles.ids import is_valid_id
+from cariberita.errors import InvalidRequest
 from cariberita.rules import steering
 from cariberita.rules.compiled import NO_RULES, Rules
 from cariberita.search import (
@@ -19,7 +21,7 @@ from cariberita.search import (
     results,
     suggest,
 )
-from cariberita.search.params import SearchParams, normalise_text
+from cariberita.search.params import SearchParams, normalise_text, suggest_text
 from cariberita.search.schemas import (
     Article,
     CategoriesResponse,
@@ -99,7 +101,7 @@ def suggestions(
     store: SearchStore, q: str, timeout_ms: int, rules: Rules = NO_RULES
 ) -> SuggestResponse:
     started = time.perf_counter()
-    text = normalise_text(q)
+    text = suggest_text(q)
     items = (
         suggest.shape_suggestions(
             store.search(steering.suggestions(suggest.suggest_body(text, timeout_ms), text, rules))
@@ -111,16 +113,23 @@ def suggestions(
     return SuggestResponse(suggestions=items)
 
 
+def _checked_id(doc_id: str) -> str:
+    # A malformed id is the caller's error (400), found without asking the index.
+    if not is_valid_id(doc_id):
+        raise InvalidRequest("article_id is not a valid article id", "article_id")
+    return doc_id
+
+
 def article(store: SearchStore, doc_id: str) -> Article:
-    """One article; raises NotFound."""
-    return results.article(store.get(doc_id))
+    """One article; raises InvalidRequest for a malformed id, NotFound for an unknown one."""
+    return results.article(store.get(_checked_id(doc_id)))
 
 
 def related_articles(
     store: SearchStore, doc_id: str, size: int, timeout_ms: int
 ) -> RelatedResponse:
     """Articles like ``doc_id`` (never it or a copy of it); raises NotFound for an unknown id."""
-    seed = store.get(doc_id)
+    seed = store.get(_checked_id(doc_id))
     response = store.search(related.body(seed, size, timeout_ms))
     return RelatedResponse(
         id=highlight.escape(seed["_id"]),
