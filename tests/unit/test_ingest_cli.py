@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
+import pytest
 from cariberita.batch_cli import main
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support.paths import SAMPLES
 
@@ -49,3 +53,61 @@ def test_validate_an_unreadable_file_says_why(tmp_path, capsys):
 def test_a_missing_file_exits_2(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "tidak-ada.ndjson")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+HOSTILE = [
+    b'{"id": "a", "title": "T", "body": "B", "n": ' + b"9" * 5_000 + b"}\n",
+    b'[{"title": "T", "body": "B"}, {"title": ',
+    b"[" * 50_000,
+    b'{"title": "T", "body": "B", "category": "'
+    + b"/".join(b"level-%d" % n for n in range(20_000))
+    + b'"}\n',
+    b'{"title": "T", "body": "B", "published_at": "' + b"x" * 100_000 + b'"}\n',
+    b'id,title,body\n1,"T,B\n2,T,B\n',
+    b"\n" * 100_000,
+    b"\x1f\x8b\x08\x00",
+    b"\x00\x01\x02" * 100,
+]
+
+
+def _validate_bytes(tmp_path, data: bytes, name: str, capsys) -> tuple[int, dict]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    code = main(["validate", "--show", str(path)])
+    out, err = capsys.readouterr()
+    assert err
+    return code, json.loads(out)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.one_of(st.binary(max_size=3_000), st.sampled_from(HOSTILE)),
+    suffix=st.sampled_from((".ndjson", ".json", ".csv", ".txt", ".html", "", ".ndjson.gz")),
+    cut=st.integers(0, 3_000),
+)
+def test_validate_never_crashes_on_hostile_bytes(tmp_path, capsys, data, suffix, cut):
+    if suffix.endswith(".gz"):
+        data = gzip.compress(data)[: max(cut, 1)]
+    code, report = _validate_bytes(tmp_path, data, "hostile" + suffix, capsys)
+    assert code in (0, 1)
+    assert (code == 0) == (report["status"] == "ok")
+    counts = report["counts"]
+    assert counts["received"] == counts["valid"] + counts["rejected"] + counts["not_read"]
+    assert len(json.dumps(report)) < 1_000_000
+
+
+@pytest.mark.parametrize("data", HOSTILE)
+def test_validate_reports_each_known_hostile_file(tmp_path, capsys, data):
+    code, report = _validate_bytes(tmp_path, data, "hostile.ndjson", capsys)
+    assert code == 1 and report["status"] != "ok"
+
+
+@pytest.mark.parametrize("name", ["a.ndjson", "a.csv", "a.txt", "a.json", "a.html"])
+def test_an_empty_file_is_empty_whatever_its_format(tmp_path, capsys, name):
+    code, report = _validate_bytes(tmp_path, b"", name, capsys)
+    assert (code, report["status"], report["error"]) == (1, "empty", None)

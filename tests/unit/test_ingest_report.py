@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cariberita.ingest.report import Report, report_key
+from cariberita.ingest.report import MAX_ECHO_CHARS, Report, report_key, retrying_report
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,3 +55,51 @@ def test_report_json_carries_counts_status_and_positions():
     assert data["status"] == "rejected_records"
     assert data["rejected"] == [{"row": 2, "reason": "body: must not be empty", "id": "x-2"}]
     assert data["finished_at"] is not None
+
+
+def test_echoed_values_are_clipped_so_a_report_stays_small():
+    report = Report("b", "k", max_listed=1_000)
+    for n in range(5_000):
+        report.reject("line", n, "published_at: unreadable date '" + "x" * 100_000 + "'", "i" * 900)
+    text = report.finish().to_json()
+    assert len(text) < 600_000
+    first = report.rejected[0]
+    assert len(first["reason"]) == MAX_ECHO_CHARS and first["reason"].endswith("…")
+    assert len(first["id"]) == MAX_ECHO_CHARS
+    assert report.counts["rejected"] == 5_000 and report.rejected_not_listed == 4_000
+
+
+@pytest.mark.parametrize(
+    ("setup", "status"),
+    [
+        (lambda r: None, "empty"),
+        (lambda r: r.counts.update(received=1, indexed=1), "ok"),
+        (lambda r: (r.counts.update(received=1), r.reject("line", 1, "x")), "rejected_records"),
+        (lambda r: r.refuse("not UTF-8 text"), "unparseable"),
+        (lambda r: r.refuse("more than 5 lines", over_limit=True), "over_limit"),
+        (lambda r: r.stop_reading("incomplete", "item", 3, "invalid JSON"), "incomplete"),
+        (lambda r: r.stop_reading("over_limit", "line", 9, "more than 8 lines"), "over_limit"),
+    ],
+)
+def test_status_says_what_happened_to_the_object(setup, status):
+    report = Report("b", "k")
+    setup(report)
+    assert report.status == status
+    assert report.balanced
+
+
+def test_a_stop_counts_the_record_where_reading_stopped_as_not_read():
+    report = Report("b", "k")
+    report.counts.update(received=2, indexed=2)
+    report.stop_reading("incomplete", "item", 3, "invalid JSON in item 3: unexpected end")
+    data = json.loads(report.finish().to_json())
+    assert data["stopped_at"] == {"item": 3}
+    assert data["counts"]["received"] == 3 and data["counts"]["not_read"] == 1
+    assert data["status"] == "incomplete" and "item 3" in data["error"]
+
+
+def test_a_retrying_report_names_the_failure_and_holds_no_counts():
+    report = retrying_report("b", "k", TimeoutError("x" * 10_000))
+    assert report.status == "retrying"
+    assert report.error.startswith("TimeoutError: xxx") and len(report.error) == MAX_ECHO_CHARS
+    assert not any(report.counts.values())

@@ -1,8 +1,9 @@
 """``cariberita-batch``: the editors' tool. Validate a batch locally, then upload it.
 
 ``validate FILE`` runs exactly the parser and checks of the ingest function (a dry run) and
-prints the same JSON report; the exit code is 1 when any record is rejected or the file is
-unreadable. ``upload FILE --bucket B [--key K]`` validates, then uploads to the bucket, where
+prints the same JSON report; the exit code is 0 only when the status is ``ok`` (1 when a
+record is rejected, the file is empty, unreadable, broken off or over a cap).
+``upload FILE --bucket B [--key K]`` validates, then uploads to the bucket, where
 the ingest function writes the real report to ``reports/<key>.json``.
 """
 
@@ -36,13 +37,21 @@ def validate(path: Path, category_map: str | None = None, key: str | None = None
 
 def summary(report: Report) -> str:
     """A few lines an editor can read; the JSON report carries every detail."""
-    if report.error:
+    status = report.status
+    if status == "unparseable":
         return f"{report.key}: cannot be read: {report.error}"
+    if status == "empty":
+        return f"{report.key}: empty: no articles to index"
     counts = report.counts
     lines = [
         f"{report.key}: {report.format}, {counts['received']} record(s), "
         f"{counts['valid']} valid, {counts['rejected']} rejected"
     ]
+    if report.stop is not None:
+        where = ", ".join(f"{unit} {n}" for unit, n in (report.stopped_at or {}).items())
+        lines.append(
+            f"  {status}: reading stopped{' at ' + where if where else ''}: {report.error}"
+        )
     for entry in report.rejected:
         where = next(
             f"{unit} {entry[unit]}" for unit in ("line", "row", "item", "page") if unit in entry
@@ -111,14 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         print(summary(report), file=sys.stderr)
         if args.show:
             print(show(path), file=sys.stderr)
-        return 1 if report.error or report.counts["rejected"] else 0
+        return 0 if report.status == "ok" else 1
 
     from cariberita import storage
 
     key = args.key or f"uploads/{path.name}"
     report = validate(path, key=key)
     print(summary(report), file=sys.stderr)
-    if report.error or (args.strict and report.counts["rejected"]):
+    if report.error or report.status == "empty" or (args.strict and report.counts["rejected"]):
         print("not uploaded", file=sys.stderr)
         return 1
     storage.upload_file(path, args.bucket, key)
