@@ -6,7 +6,7 @@ store and settings in ``deps``; ``functions/search/app.py`` builds one per conta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -58,9 +58,9 @@ class Deps:
 class _Resolver(APIGatewayRestResolver):
     """Error messages in the reader's language (http/messages.py); codes stay the same."""
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         response = super().resolve(event, context)
-        headers = event.get("headers") if isinstance(event, dict) else None
+        headers = event.get("headers")
         return messages.localise(response, headers if isinstance(headers, dict) else None)
 
 

@@ -53,12 +53,12 @@ def _synonym_problems(document: RulesDocument) -> list[str]:
         return out
     merged = shipped().union(Synonyms.from_groups(document.synonyms))
     own = {fold(form) for group in document.synonyms for form in group}
-    for group in merged.groups():
-        if len(group) > MAX_MERGED_FORMS and any(fold(form) in own for form in group):
-            shown = ", ".join(group[:8])
+    for merged_group in merged.groups():
+        if len(merged_group) > MAX_MERGED_FORMS and any(fold(f) in own for f in merged_group):
+            shown = ", ".join(merged_group[:8])
             out.append(
-                f"synonyms: {len(group)} forms end up equivalent ({shown}, ...); groups that share"
-                f" a form merge, and at most {MAX_MERGED_FORMS} may: split the chain"
+                f"synonyms: {len(merged_group)} forms end up equivalent ({shown}, ...); groups"
+                f" that share a form merge, and at most {MAX_MERGED_FORMS} may: split the chain"
             )
     return out
 
