@@ -69,12 +69,13 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     api/openapi.json."""
     app = _Resolver(enable_validation=True, cors=responses.cors(deps.settings.cors_allowed_origins))
     errors.register(app, repeatable=query_parameters.repeatable(SearchParams))
-    secret = deps.settings.cursor_secret.get_secret_value()
 
     def search(**query: Any) -> Response[SearchResponse]:
         params = SearchParams.from_query(**query)
         return responses.ok(
-            service.search(deps.store, params, secret, deps.budget_ms, deps.rules()),
+            service.search(
+                deps.store, params, deps.settings.cursor_key(), deps.budget_ms, deps.rules()
+            ),
             responses.CACHE_SEARCH,
         )
 

@@ -17,12 +17,27 @@ class SearchSettings(Settings):
 
     ``SEARCH_TIMEOUT_MS`` bounds one OpenSearch request (server-side ``timeout`` and client socket
     timeout); with the client's retries the worst case must stay under ``MAX_TOTAL_BUDGET_MS``.
-    ``CURSOR_SECRET`` signs pagination cursors so a tampered cursor is refused.
+    The cursor key signs pagination cursors so a tampered cursor is refused: deployed, the
+    secret named by ``CURSOR_SECRET_ARN``, read at run time (:meth:`cursor_key`); in local runs
+    and tests, ``CURSOR_SECRET`` itself.
     """
 
     cors_allowed_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOWED_ORIGINS")
     search_timeout_ms: int = Field(default=3_000, ge=100, le=10_000, alias="SEARCH_TIMEOUT_MS")
-    cursor_secret: SecretStr = Field(alias="CURSOR_SECRET", min_length=16)
+    cursor_secret: SecretStr | None = Field(default=None, alias="CURSOR_SECRET", min_length=16)
+    cursor_secret_arn: str | None = Field(default=None, alias="CURSOR_SECRET_ARN", min_length=1)
+
+    def cursor_key(self) -> str:
+        """The key that signs cursors now: the secret behind ``CURSOR_SECRET_ARN`` (Powertools
+        Parameters, cached ``secrets.SECRET_TTL_S``, so a rotation lands within that), else
+        ``CURSOR_SECRET``."""
+        if self.cursor_secret_arn:
+            from cariberita.secrets import secret_string  # boto3 only on this path
+
+            return secret_string(self.cursor_secret_arn)
+        assert self.cursor_secret is not None  # the validator requires one of the two
+        return self.cursor_secret.get_secret_value()
+
     # How long a container keeps the editors' rules before reading them again (docs/editors.md
     # promises 60 s); tests set 0 to see every change at once.
     rules_ttl_s: float = Field(default=30.0, ge=0, le=60, alias="RULES_TTL_S")
@@ -37,6 +52,12 @@ class SearchSettings(Settings):
                     raise ValueError(f"{origin!r} is not an origin like https://www.example.id")
             return origins
         return value
+
+    @model_validator(mode="after")
+    def _has_a_cursor_secret(self) -> SearchSettings:
+        if self.cursor_secret is None and not self.cursor_secret_arn:
+            raise ValueError("set CURSOR_SECRET_ARN (deployed) or CURSOR_SECRET (local, tests)")
+        return self
 
     @model_validator(mode="after")
     def _budget_fits_gateway(self) -> SearchSettings:
