@@ -72,6 +72,12 @@ def os_client(settings):
     return build_client(settings)
 
 
+def _delete_ingest_side_indexes(os_client, alias: str) -> None:
+    """The ingest writer's ``<alias>-uploads`` and ``<alias>-tombstones`` (created on first use)."""
+    side = f"{alias}-uploads,{alias}-tombstones"
+    os_client.indices.delete(index=side, ignore_unavailable=True)
+
+
 @pytest.fixture(scope="module")
 def index_alias(os_client, request) -> Iterator[str]:
     """A freshly created articles index (alias + concrete version) for one test module."""
@@ -83,6 +89,7 @@ def index_alias(os_client, request) -> Iterator[str]:
     yield alias
     for index in aliased_indices(os_client, alias):
         os_client.indices.delete(index=index, ignore_unavailable=True)
+    _delete_ingest_side_indexes(os_client, alias)
 
 
 @pytest.fixture
@@ -97,6 +104,7 @@ def fresh_index_alias(os_client, request) -> Iterator[str]:
     yield alias
     for index in aliased_indices(os_client, alias):
         os_client.indices.delete(index=index, ignore_unavailable=True)
+    _delete_ingest_side_indexes(os_client, alias)
 
 
 # --- S3 (moto server) -----------------------------------------------------------------------------

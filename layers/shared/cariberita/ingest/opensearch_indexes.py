@@ -15,6 +15,7 @@ The ingest writer creates them on first use (after checking the alias exists).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch
@@ -72,11 +73,7 @@ def ensure_side_indexes(client: OpenSearch, alias: str, timeout_s: float) -> Non
         (tombstones_index(alias), TOMBSTONES_BODY),
     ):
         try:
-            call(
-                lambda n=name, b=body: client.indices.create(
-                    index=n, body=b, request_timeout=timeout_s
-                )
-            )
+            call(partial(client.indices.create, index=name, body=body, request_timeout=timeout_s))
         except os_errors.RequestError as exc:
             if exc.error != "resource_already_exists_exception":
                 raise
