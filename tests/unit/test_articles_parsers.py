@@ -178,7 +178,7 @@ def test_an_object_over_the_line_cap_stops_at_the_first_line_over_it():
     assert got == [
         (1, None, None),
         (4, None, None),
-        (5, "over_limit", "more than 5 lines in one object"),
+        (6, "over_limit", "more than 5 lines in one object"),
     ]
 
 

@@ -189,7 +189,7 @@ def test_an_unreachable_index_raises_for_redelivery(service, bucket, index):
         service.handle(ObjectEvent("created", BUCKET, "uploads/a.ndjson"), Deadline())
     with pytest.raises(IndexUnavailable):
         service.handle(ObjectEvent("removed", BUCKET, "uploads/a.ndjson"), Deadline())
-    assert bucket.reports == {}
+    assert bucket.report(BUCKET, "reports/uploads/a.ndjson.json")["status"] == "retrying"
 
 
 def test_the_report_counts_and_lists_invalid_records(service, bucket, index):

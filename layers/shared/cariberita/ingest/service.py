@@ -42,6 +42,19 @@ class IngestService:
 
     @tracer.capture_method(capture_response=False)  # reports can be large; logs carry them
     def handle(self, event: ObjectEvent, deadline: Deadline) -> Report | None:
+        """``_handle``; when it fails (the message is redelivered) a ``retrying`` report replaces
+        any earlier one of the key, so a stale ``ok`` never stands (docs/ingestion.md, Reports).
+        """
+        try:
+            return self._handle(event, deadline)
+        except Exception as exc:
+            if not self.is_report(event.key):
+                key = report_key(self.settings.reports_prefix, event.key)
+                retrying = retrying_report(event.bucket, event.key, exc).to_json()
+                self.uploads.write_report(event.bucket, key, retrying)
+            raise
+
+    def _handle(self, event: ObjectEvent, deadline: Deadline) -> Report | None:
         """Process one object event and write its report; None when there was nothing to do.
 
         Raises OutOfTime and IndexUnavailable (the message is redelivered) and lets S3 outages
@@ -87,13 +100,6 @@ class IngestService:
                     max_listed=self.settings.max_listed_rejections,
                     rng=self.rng,
                 )
-            except Exception as exc:
-                # A fresh report per delivery: an earlier one (say ``ok``) must not stand while
-                # this one is redelivered (docs/ingestion.md, Reports: ``retrying``).
-                retrying = retrying_report(event.bucket, event.key, exc).to_json()
-                key = report_key(self.settings.reports_prefix, event.key)
-                self.uploads.write_report(event.bucket, key, retrying)
-                raise
             finally:
                 body.close()
             ownership.settle_put(event, record, holdings.ids, self.writer, deadline)

@@ -32,6 +32,10 @@ class _RowTooBig(Exception):
     pass
 
 
+class _BadLine(_RowTooBig):
+    pass
+
+
 def _text_lines(
     stream: ByteStream, max_record_bytes: int, max_lines: int | None
 ) -> Iterator[_Line]:
@@ -56,7 +60,7 @@ class _Rows:
         self._lines = lines
         self._again: deque[_Line] = deque()
         self._delimiter = delimiter
-        self._max = max_row_chars
+        self.max_chars = max_row_chars
         self.used: list[_Line] = []
 
     def _next(self) -> _Line | None:
@@ -67,7 +71,9 @@ class _Rows:
         while (line := self._next()) is not None:
             self.used.append(line)
             size += len(line.text)
-            if line.problem or size > self._max:
+            if line.problem:
+                raise _BadLine
+            if size > self.max_chars:
                 raise _RowTooBig
             yield line.text
 
@@ -76,6 +82,20 @@ class _Rows:
         self.used = []
         reader = csv.reader(self._feed(), delimiter=self._delimiter, strict=True)
         return next(reader, None)
+
+    def skip_field(self) -> bool:
+        """Move past the rest of a row too big to hold, without holding it.
+
+        Quote parity says whether the row's last line ended inside a quoted field; lines are
+        then dropped until the quote closes. False when the file ends first.
+        """
+        inside = sum(line.text.count('"') for line in self.used) % 2 == 1
+        while inside:
+            line = self._next()
+            if line is None:
+                return False
+            inside = line.text.count('"') % 2 == 0
+        return True
 
     def resync(self) -> None:
         """Give back every line the failed row took after its first one."""
@@ -89,8 +109,8 @@ def _why(rows: _Rows, exc: Exception) -> str:
         return f"line {start}: {problem.problem}"
     if problem is not None:
         return f"row starting at line {start}: line {problem.number}: {problem.problem}"
-    if isinstance(exc, _RowTooBig):
-        return f"row starting at line {start} is larger than the limit (or its quote never ends)"
+    if isinstance(exc, _RowTooBig) and not isinstance(exc, _BadLine):
+        return f"row starting at line {start} is larger than {rows.max_chars} characters"
     if "unexpected end of data" in str(exc):
         return f"unterminated quote (row starting at line {start})"
     return f"unreadable CSV (row starting at line {start}): {exc}"
@@ -127,8 +147,19 @@ def parse_csv(
             row = rows.read()
         except (csv.Error, _RowTooBig) as exc:
             row_number += 1
+            start = rows.used[0].number if rows.used else 0
             yield RawRecord("row", row_number, error=_why(rows, exc))
-            if not (rows.used and rows.used[0].problem):
+            if isinstance(exc, _BadLine):
+                if not rows.used[0].problem:
+                    rows.resync()
+            elif isinstance(exc, _RowTooBig):
+                # Never resume inside the field: a line in it may look like a row.
+                if not rows.skip_field():
+                    raise UnparseableObject(
+                        f"the quote opened in the row at line {start} never closes",
+                        row_number + 1,
+                    ) from None
+            else:
                 rows.resync()
             continue
         if row is None:

@@ -74,9 +74,9 @@ def _bounded(records: Iterator[RawRecord], unit: Unit, max_records: int) -> Iter
             position = record.position
             yield record
     except OverLimit as exc:
-        yield RawRecord(unit, position + 1, error=str(exc), stop="over_limit")
+        yield RawRecord(unit, exc.position or position + 1, error=str(exc), stop="over_limit")
     except UnparseableObject as exc:
-        yield RawRecord(unit, position + 1, error=str(exc), stop="incomplete")
+        yield RawRecord(unit, exc.position or position + 1, error=str(exc), stop="incomplete")
     finally:
         close = getattr(records, "close", None)
         if close is not None:
@@ -124,9 +124,9 @@ def _first_or_refuse(records: Iterator[RawRecord]) -> Iterator[RawRecord]:
     first = next(records, None)
     if first is None:
         return iter(())
-    if first.stop == "incomplete" and first.position == 1:
+    if first.stop == "incomplete":
         raise UnparseableObject(first.error or "unreadable")
-    if first.stop == "over_limit" and first.position == 1:
+    if first.stop == "over_limit":
         raise OverLimit(first.error or "over a limit")
     return _chain(first, records)
 

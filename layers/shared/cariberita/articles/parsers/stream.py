@@ -160,7 +160,7 @@ def iter_lines(
                 break
             number += 1
             if max_lines is not None and number > max_lines:
-                raise OverLimit(f"more than {max_lines} lines in one object")
+                raise OverLimit(f"more than {max_lines} lines in one object", number)
             if skipping:
                 yield Line(number, b"", too_long=True)
                 skipping = False
