@@ -12,7 +12,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
+import orjson
 from opensearchpy import OpenSearch, RequestsHttpConnection, Urllib3HttpConnection
+from opensearchpy.exceptions import SerializationError
+from opensearchpy.serializer import JSONSerializer
 
 from cariberita.config import Settings
 
@@ -36,6 +39,29 @@ NO_RETRIES = Retries(max_retries=0)
 SIGV4_SERVICE = "es"  # managed domains only; Serverless (aoss) is not supported
 
 
+class OrjsonSerializer(JSONSerializer):
+    """JSON in and out with orjson (several times faster on result pages of tens of kB); any type
+    orjson does not know falls back to the library's ``default`` (dates, UUIDs, decimals)."""
+
+    def loads(self, s: str) -> Any:
+        try:
+            return orjson.loads(s)
+        except orjson.JSONDecodeError as exc:
+            raise SerializationError(s, exc) from exc
+
+    def dumps(self, data: Any) -> Any:
+        if isinstance(data, str):  # already serialized (bulk lines, raw bodies)
+            return data
+        try:
+            # str, not bytes: the bulk helpers join serialized lines with "\n".
+            return orjson.dumps(data, default=self.default, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError as exc:
+            raise SerializationError(data, exc) from exc
+
+
+SERIALIZER = OrjsonSerializer()
+
+
 def build_client(settings: Settings, retries: Retries = QUICK_RETRY) -> OpenSearch:
     """A new client for these settings; prefer :func:`get_client` in handlers.
 
@@ -54,6 +80,7 @@ def build_client(settings: Settings, retries: Retries = QUICK_RETRY) -> OpenSear
         "retry_on_timeout": retries.retry_on_timeout,
         "http_compress": settings.opensearch_http_compress,
         "connection_class": Urllib3HttpConnection,
+        "serializer": SERIALIZER,
     }
     if parsed.username:
         kwargs["http_auth"] = (parsed.username, parsed.password or "")

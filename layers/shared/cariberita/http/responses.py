@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from aws_lambda_powertools.event_handler import CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from pydantic import BaseModel
 
 RETRY_AFTER_S = 5
@@ -34,6 +36,15 @@ class ErrorDetail(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
+
+
+_FALLBACK = Encoder()
+
+
+def dumps(body: Any) -> str:
+    """The resolver's JSON serializer: orjson (a result page is serialized in a fraction of the
+    time ``json.dumps`` takes), with Powertools' encoder for the types orjson does not know."""
+    return orjson.dumps(body, default=_FALLBACK.default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def documented(ok: str, *errors: int) -> dict[int, OpenAPIResponse]:

@@ -67,7 +67,11 @@ class _Resolver(APIGatewayRestResolver):
 def build_app(deps: Deps) -> APIGatewayRestResolver:
     """The resolver with every route; :func:`cariberita.http.openapi.render` of it is
     api/openapi.json."""
-    app = _Resolver(enable_validation=True, cors=responses.cors(deps.settings.cors_allowed_origins))
+    app = _Resolver(
+        enable_validation=True,
+        cors=responses.cors(deps.settings.cors_allowed_origins),
+        serializer=responses.dumps,
+    )
     errors.register(app, repeatable=query_parameters.repeatable(SearchParams))
 
     def search(**query: Any) -> Response[SearchResponse]:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from cariberita.index import wordlists
@@ -80,8 +80,9 @@ class Synonyms:
         own = " ".join(key)
         return tuple(form for form in self.forms.get(key, ()) if form != own)
 
-    @property
+    @cached_property
     def longest(self) -> int:
+        # Once per table: concepts() asks at every word of every query (was ~1 ms a search).
         return max((len(key) for key in self.forms), default=0)
 
     def __len__(self) -> int:
