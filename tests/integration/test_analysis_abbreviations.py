@@ -9,6 +9,8 @@ from cariberita.search.ranking import text_query
 from cariberita.search.synonyms import shipped
 
 # Our own one-line articles: each holds one side of a listed pair.
+from tests.support.small_index import found, index_bodies
+
 ARTICLES = {
     "dinsos": "Dinas Sosial Jawa Tengah menyalurkan bantuan untuk korban banjir.",
     "kapolres": "Kepala Kepolisian Resor Bantul meninjau pos pengamanan mudik.",
@@ -20,16 +22,8 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def articles(os_client, index_alias):
-    for key, body in ARTICLES.items():
-        doc = {"id": key, "title": f"Kabar {len(key)}", "body": body}
-        os_client.index(index=index_alias, id=key, body=doc)
-    os_client.indices.refresh(index=index_alias)
+    index_bodies(os_client, index_alias, ARTICLES)
     return index_alias
-
-
-def found(os_client, index: str, q: str) -> set[str]:
-    body = {"query": text_query(q), "size": 20}
-    return {hit["_id"] for hit in os_client.search(index=index, body=body)["hits"]["hits"]}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ Queries are the search function's own (``ranking.text_query``).
 from __future__ import annotations
 
 import pytest
-from cariberita.search.ranking import text_query
+
+from tests.support.small_index import found, index_bodies
 
 ARTICLES = {
     "kota": "Pemerintah kota Surabaya membuka layanan baru bagi warga.",
@@ -19,18 +20,8 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def articles(os_client, index_alias):
-    for key, body in ARTICLES.items():
-        doc = {"id": key, "title": f"Kabar {key[:2]}", "body": body}
-        os_client.index(index=index_alias, id=key, body=doc)
-    os_client.indices.refresh(index=index_alias)
-    yield index_alias
-    for key in ARTICLES:
-        os_client.delete(index=index_alias, id=key, refresh=True)
-
-
-def found(os_client, index: str, query: str) -> set[str]:
-    body = {"query": text_query(query), "size": 20}
-    return {hit["_id"] for hit in os_client.search(index=index, body=body)["hits"]["hits"]}
+    index_bodies(os_client, index_alias, ARTICLES)
+    return index_alias
 
 
 def test_acronym_finds_the_spelled_out_name(os_client, articles):

@@ -7,7 +7,9 @@ acronyms, exactness boosts, typo tolerance and recency.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from opensearchpy import OpenSearch, helpers
 
@@ -15,6 +17,15 @@ from tests.relevance.corpus import documents, sources
 
 
 def create_baseline(client: OpenSearch, name: str, analyzer: str, data_dir: Path | None) -> None:
+    """The search test index's articles (``corpus.sources``) under a stock analyzer."""
+    records = (doc for records, source in sources(data_dir) for doc in documents(records, source))
+    index_stock(client, name, analyzer, records)
+
+
+def index_stock(
+    client: OpenSearch, name: str, analyzer: str, records: Iterable[dict[str, Any]]
+) -> int:
+    """A fresh index of ``records``' id, title and body under the stock ``analyzer``."""
     text = {"type": "text", "analyzer": analyzer}
     client.indices.create(
         index=name,
@@ -24,12 +35,12 @@ def create_baseline(client: OpenSearch, name: str, analyzer: str, data_dir: Path
         },
     )
     actions = (
-        {"_index": name, "_id": doc["id"], "_source": {k: doc[k] for k in ("id", "title", "body")}}
-        for records, source in sources(data_dir)
-        for doc in documents(records, source)
+        {"_index": name, "_id": r["id"], "_source": {k: r[k] for k in ("id", "title", "body")}}
+        for r in records
     )
-    helpers.bulk(client, actions, chunk_size=500, raise_on_error=True)
+    count, _ = helpers.bulk(client, actions, chunk_size=1000, raise_on_error=True)
     client.indices.refresh(index=name)
+    return count
 
 
 def baseline_ranking(client: OpenSearch, name: str, q: str, size: int = 10) -> list[str]:

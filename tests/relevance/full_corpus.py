@@ -23,6 +23,8 @@ from cariberita.articles import Article, to_document
 from cariberita.index.manager import ensure_index
 from opensearchpy import OpenSearch, helpers
 
+from tests.relevance.baseline import index_stock
+
 CORPUS = Path("corpus") / "clickid-news.jsonl.gz"
 
 
@@ -55,21 +57,7 @@ def build_ours(client: OpenSearch, alias: str, data_dir: Path) -> int:
 
 
 def build_baseline(client: OpenSearch, name: str, analyzer: str, data_dir: Path) -> int:
-    text = {"type": "text", "analyzer": analyzer}
-    client.indices.create(
-        index=name,
-        body={
-            "settings": {"number_of_shards": 1, "number_of_replicas": 0},
-            "mappings": {"properties": {"id": {"type": "keyword"}, "title": text, "body": text}},
-        },
-    )
-    actions = (
-        {"_index": name, "_id": r["id"], "_source": {k: r[k] for k in ("id", "title", "body")}}
-        for r in corpus_records(data_dir)
-    )
-    count, _ = helpers.bulk(client, actions, chunk_size=1000, raise_on_error=True)
-    client.indices.refresh(index=name)
-    return count
+    return index_stock(client, name, analyzer, corpus_records(data_dir))
 
 
 def exists(client: OpenSearch, name: str) -> bool:
