@@ -6,8 +6,12 @@
  *   <script src="https://cdn.example.com/searchbox.js" defer></script>
  * Optional data attributes: data-page-size (default 10), data-css="none" (do not load the
  * bundled stylesheet, which is otherwise loaded from next to this script), data-url-state="true"
- * (keep the query and filters in the page URL, so a search can be shared or reloaded).
- * Or from code: CariBeritaSearch.mount(element, {apiUrl: "...", pageSize: 10}).
+ * (keep the query and filters in the page URL, so a search can be shared or reloaded),
+ * data-paging="cursor" ("Sebelumnya"/"Berikutnya" through the API's cursors instead of page
+ * numbers; page numbers switch to cursors by themselves past the API's 10,000-result window).
+ * Or from code: CariBeritaSearch.mount(element, {apiUrl: "...", pageSize: 10, paging: "cursor"}).
+ * Requests carry Accept-Language from the page's <html lang> (default "id"), so the API's error
+ * messages, which the box shows, are in the page's language.
  *
  * Safety: the API HTML-escapes every string. Plain fields are decoded and set as textContent;
  * only title_html/snippet_html go through innerHTML, and only after checking that their sole
@@ -19,6 +23,7 @@
   var SCRIPT = document.currentScript;
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
+  var MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
   var RESULT_WINDOW = 10000;
   var DEBOUNCE_MS = 200;
   var instances = 0;
@@ -75,6 +80,40 @@
     });
   }
 
+  /** The page's language for the API's messages: <html lang="en-GB"> -> "en-GB", else "id". */
+  function pageLanguage() {
+    return (document.documentElement.getAttribute("lang") || "").trim() || "id";
+  }
+
+  function requestHeaders() {
+    return { Accept: "application/json", "Accept-Language": pageLanguage() };
+  }
+
+  /** "2019-10" -> {from: "2019-10-01", to: "2019-10-31", label: "Oktober 2019", short: "Okt"}. */
+  function monthRange(month) {
+    var m = /^(\d{4})-(\d{2})$/.exec(month || "");
+    if (!m) return null;
+    var year = parseInt(m[1], 10), index = parseInt(m[2], 10) - 1;
+    if (index < 0 || index > 11) return null;
+    var last = new Date(Date.UTC(year, index + 1, 0)).getUTCDate();
+    return { from: month + "-01", to: month + "-" + last, label: MONTHS[index] + " " + year,
+      short: MONTHS_SHORT[index], year: m[1] };
+  }
+
+  /** An https picture in a fixed box; a broken one leaves the empty box (no icon, no shift). */
+  function thumbnail(url, className) {
+    var src = unescapeText(url);
+    if (!/^https:\/\//i.test(src)) return null;
+    var box = el("div", { className: "cb-thumb " + (className || "") });
+    var img = el("img", { src: src, alt: "", loading: "lazy", decoding: "async", width: "120", height: "80" });
+    img.addEventListener("error", function () {
+      box.classList.add("cb-thumb-missing");
+      if (img.parentNode) img.parentNode.removeChild(img);
+    });
+    box.appendChild(img);
+    return box;
+  }
+
   function loadStylesheet() {
     if (!SCRIPT || !SCRIPT.src || document.querySelector("link[data-cariberita-css]")) return;
     var href = SCRIPT.src.replace(/searchbox(\.min)?\.js(\?.*)?$/, "searchbox.css");
@@ -90,7 +129,11 @@
     base = new URL(base || ".", document.baseURI).href;
     this.apiBase = base.charAt(base.length - 1) === "/" ? base : base + "/";
     this.pageSize = Math.max(1, Math.min(50, parseInt(options.pageSize, 10) || 10));
-    this.state = { q: "", categories: [], dateFrom: "", dateTo: "", sort: "relevance", page: 1, cursor: null };
+    this.state = { q: "", categories: [], publishers: [], author: "", dateFrom: "", dateTo: "",
+      sort: "relevance", page: 1, cursor: null };
+    // Cursor paging: {cursor, page} of each page before this one, so "Sebelumnya" can go back.
+    this.cursors = [];
+    this.cursorPaging = options.paging === "cursor";
     this.searchSeq = 0;
     this.suggestSeq = 0;
     this.suggestions = [];
@@ -108,6 +151,8 @@
     var iso = /^\d{4}-\d{2}-\d{2}$/;
     s.q = (p.get("q") || "").slice(0, 200);
     s.categories = p.getAll("category").slice(0, 10);
+    s.publishers = p.getAll("publisher").slice(0, 10);
+    s.author = (p.get("author") || "").slice(0, 200);
     s.dateFrom = iso.test(p.get("date_from") || "") ? p.get("date_from") : "";
     s.dateTo = iso.test(p.get("date_to") || "") ? p.get("date_to") : "";
     s.sort = ["relevance", "newest", "oldest"].indexOf(p.get("sort")) >= 0 ? p.get("sort") : "relevance";
@@ -120,9 +165,11 @@
 
   SearchBox.prototype.writeUrl = function () {
     var s = this.state, url = new URL(window.location.href);
-    ["q", "category", "date_from", "date_to", "sort", "page"].forEach(function (k) { url.searchParams.delete(k); });
-    var values = { q: s.q, category: s.categories, date_from: s.dateFrom, date_to: s.dateTo,
-      sort: s.sort === "relevance" ? "" : s.sort, page: s.page > 1 && !s.cursor ? s.page : "" };
+    var names = ["q", "category", "publisher", "author", "date_from", "date_to", "sort", "page"];
+    names.forEach(function (k) { url.searchParams.delete(k); });
+    var values = { q: s.q, category: s.categories, publisher: s.publishers, author: s.author,
+      date_from: s.dateFrom, date_to: s.dateTo, sort: s.sort === "relevance" ? "" : s.sort,
+      page: s.page > 1 && !s.cursor ? s.page : "" };
     Object.keys(values).forEach(function (k) {
       [].concat(values[k]).forEach(function (v) { if (v) url.searchParams.append(k, v); });
     });
@@ -151,6 +198,10 @@
     });
     this.list = el("ul", { id: id + "-suggest", role: "listbox", className: "cb-suggest", hidden: true,
       "aria-label": "Saran judul berita" });
+    // Announces how many suggestions opened (screen readers do not read a listbox appearing).
+    // A bare aria-live region, not role="status": the page's one status is the result count.
+    this.suggestStatus = el("div", { className: "cb-sr cb-suggest-count", "aria-live": "polite",
+      "aria-atomic": "true" });
     var button = el("button", { type: "submit", className: "cb-submit", text: "Cari" });
     var form = el("form", { role: "search", className: "cb-form", onsubmit: function (e) {
       e.preventDefault(); self.closeSuggestions(); self.submit(self.input.value);
@@ -172,26 +223,54 @@
     this.dateTo = el("input", { type: "date", id: id + "-to", onchange: function () {
       self.update({ dateTo: self.dateTo.value });
     } });
-    this.facets = el("ul", { className: "cb-facets", "aria-label": "Kategori" });
+    this.facets = el("ul", { className: "cb-facets", "aria-labelledby": id + "-cat" });
+    this.publisherChips = el("ul", { className: "cb-chips", "aria-labelledby": id + "-pub" });
+    this.authorChips = el("ul", { className: "cb-chips", "aria-labelledby": id + "-aut" });
+    this.clearPublishers = el("button", { type: "button", className: "cb-clear", text: "Hapus",
+      "aria-label": "Hapus pilihan penerbit", hidden: true,
+      onclick: function () { self.update({ publishers: [] }); } });
+    this.clearAuthor = el("button", { type: "button", className: "cb-clear", text: "Hapus",
+      "aria-label": "Hapus pilihan penulis", hidden: true,
+      onclick: function () { self.update({ author: "" }); } });
+    function group(headingId, text, clear, list) {
+      return [el("div", { className: "cb-group-head" }, [
+        el("h3", { className: "cb-heading", id: headingId, text: text }), clear]), list];
+    }
     var filters = el("div", { className: "cb-filters" }, [
       el("div", { className: "cb-field" }, [el("label", { "for": id + "-sort", text: "Urutkan" }), this.sort]),
       el("div", { className: "cb-field" }, [el("label", { "for": id + "-from", text: "Dari tanggal" }), this.dateFrom]),
       el("div", { className: "cb-field" }, [el("label", { "for": id + "-to", text: "Sampai tanggal" }), this.dateTo]),
       el("h3", { className: "cb-heading", id: id + "-cat", text: "Kategori" }), this.facets
-    ]);
+    ].concat(group(id + "-pub", "Penerbit", this.clearPublishers, this.publisherChips))
+      .concat(group(id + "-aut", "Penulis", this.clearAuthor, this.authorChips)));
     this.status = el("p", { className: "cb-status", role: "status", "aria-live": "polite" });
     this.dym = el("p", { className: "cb-dym", hidden: true });
+    this.histogram = el("ul", { className: "cb-hist", "aria-labelledby": id + "-months" });
+    this.clearDates = el("button", { type: "button", className: "cb-clear", text: "Semua tanggal",
+      hidden: true, onclick: function () { self.setDates("", ""); } });
+    this.months = el("div", { className: "cb-months", hidden: true }, [
+      el("div", { className: "cb-group-head" }, [
+        el("h3", { className: "cb-heading", id: id + "-months", text: "Berita per bulan" }), this.clearDates]),
+      this.histogram
+    ]);
     this.results = el("ol", { className: "cb-results", "aria-labelledby": id + "-status" });
     this.status.id = id + "-status";
     this.pager = el("nav", { className: "cb-pager", "aria-label": "Halaman hasil" });
     this.root.classList.add("cb-root");
     this.root.textContent = "";
     this.root.appendChild(form);
+    this.root.appendChild(this.suggestStatus);
     this.root.appendChild(el("div", { className: "cb-body" }, [
       el("aside", { className: "cb-aside", "aria-label": "Saring hasil" }, [filters]),
       el("section", { className: "cb-main", "aria-label": "Hasil pencarian" },
-        [this.status, this.dym, this.results, this.pager])
+        [this.status, this.dym, this.months, this.results, this.pager])
     ]));
+  };
+
+  SearchBox.prototype.setDates = function (from, to) {
+    this.dateFrom.value = from;
+    this.dateTo.value = to;
+    this.update({ dateFrom: from, dateTo: to });
   };
 
   // --- suggestions (combobox) ---------------------------------------------------------------
@@ -205,7 +284,7 @@
 
   SearchBox.prototype.fetchSuggestions = function (q) {
     var self = this, seq = ++this.suggestSeq;
-    fetch(this.url("suggest", { q: q }), { headers: { Accept: "application/json" } })
+    fetch(this.url("suggest", { q: q }), { headers: requestHeaders() })
       .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
       .then(function (data) {
         if (seq !== self.suggestSeq || self.input.value.trim() !== q) return;
@@ -232,6 +311,8 @@
     var open = items.length > 0;
     this.list.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
+    var announce = open ? items.length + " saran judul; pilih dengan panah bawah dan atas, lalu Enter." : "";
+    if (this.suggestStatus.textContent !== announce) this.suggestStatus.textContent = announce;
     var again = items.map(function (item) { return item.id; }).indexOf(kept);
     if (kept !== null && again >= 0) this.move(again + 1);
   };
@@ -285,7 +366,10 @@
     var s = this.state;
     Object.keys(changes).forEach(function (k) { s[k] = changes[k]; });
     if (!("page" in changes)) s.page = 1;
-    if (!("cursor" in changes)) s.cursor = null;
+    if (!("cursor" in changes)) {  // a new search or a page number: the cursor trail starts again
+      s.cursor = null;
+      this.cursors = [];
+    }
     this.search();
   };
 
@@ -295,10 +379,10 @@
     this.root.classList.add("cb-loading");
     this.setStatus("Memuat hasil…");
     if (this.urlState) this.writeUrl();
-    var params = { q: s.q, category: s.categories, date_from: s.dateFrom, date_to: s.dateTo,
-      sort: s.sort, size: this.pageSize };
+    var params = { q: s.q, category: s.categories, publisher: s.publishers, author: s.author,
+      date_from: s.dateFrom, date_to: s.dateTo, sort: s.sort, size: this.pageSize };
     if (s.cursor) params.cursor = s.cursor; else params.page = s.page;
-    fetch(this.url("search", params), { headers: { Accept: "application/json" } })
+    fetch(this.url("search", params), { headers: requestHeaders() })
       .then(function (r) {
         return r.json().catch(function () { return null; }).then(function (body) {
           return { ok: r.ok, status: r.status, body: body };
@@ -324,13 +408,17 @@
 
   SearchBox.prototype.showError = function (status, body) {
     var self = this;
-    var message = status === 400 && body && body.error && body.error.message
-      ? "Permintaan tidak valid: " + unescapeText(body.error.message)
-      : status === 503 || status === 0 || status >= 500
+    // The API's own message (in the language of Accept-Language) for 400, 404 and 503; ours when
+    // the API could not be reached or gave no message.
+    var given = body && body.error && typeof body.error.message === "string" ? body.error.message : "";
+    var message = given && status >= 400 && status !== 500
+      ? unescapeText(given)
+      : status === 0 || status >= 500
         ? "Maaf, layanan pencarian sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi."
         : "Maaf, terjadi kesalahan (" + status + ").";
     this.results.textContent = "";
     this.pager.textContent = "";
+    this.months.hidden = true;
     this.dym.hidden = true;
     this.setStatus(message, "error");
     this.results.appendChild(el("li", { className: "cb-retry-row" }, [
@@ -340,8 +428,10 @@
   };
 
   SearchBox.prototype.render = function (data) {
-    var s = this.state, total = data.total || { value: 0, exact: true };
-    this.renderFacets((data.facets && data.facets.categories) || []);
+    var s = this.state, total = data.total || { value: 0, exact: true }, facets = data.facets || {};
+    this.renderFacets(facets.categories || []);
+    this.renderChips(facets.publishers || [], facets.authors || []);
+    this.renderMonths(facets.months || []);
     this.renderDidYouMean(data.did_you_mean);
     this.results.textContent = "";
     if (!data.results.length) {
@@ -375,7 +465,19 @@
     if (item.publisher) meta.appendChild(el("span", { className: "cb-publisher", text: unescapeText(item.publisher) }));
     var snippet = el("p", { className: "cb-snippet" });
     setHighlighted(snippet, item.snippet_html, "");
-    return el("li", { className: "cb-result" }, [title, meta, snippet]);
+    var text = el("div", { className: "cb-result-text" }, [title, meta, snippet, this.renderCopies(item)]);
+    var thumb = item.image_url ? thumbnail(item.image_url) : null;
+    return el("li", { className: "cb-result" + (thumb ? " cb-has-thumb" : "") }, [text, thumb]);
+  };
+
+  /** "2 sumber lain: kompas.com, tempo.co" on a story other publishers carried too. */
+  SearchBox.prototype.renderCopies = function (item) {
+    var others = (parseInt(item.copies, 10) || 1) - 1;
+    if (others < 1) return null;
+    var names = (item.other_publishers || []).map(unescapeText).filter(Boolean);
+    var text = others + " sumber lain" + (names.length ? ": " + names.join(", ") : "");
+    if (names.length && names.length < others) text += " dan lainnya";
+    return el("p", { className: "cb-copies", text: text });
   };
 
   SearchBox.prototype.categoryLabel = function (item) {
@@ -408,6 +510,71 @@
     if (!shown.length) this.facets.appendChild(el("li", { className: "cb-none", text: "—" }));
   };
 
+  /** Publisher chips (any number, like categories) and author chips (one at a time). */
+  SearchBox.prototype.renderChips = function (publishers, authors) {
+    var self = this, s = this.state;
+    function chips(list, items, selected, toggle) {
+      list.textContent = "";
+      var shown = items.slice();
+      selected.forEach(function (value) {  // a chosen value stays visible, and can be unchosen
+        var known = shown.some(function (c) { return unescapeText(c.value) === value; });
+        if (!known) shown.push({ value: value, label: value, count: 0 });
+      });
+      shown.forEach(function (c) {
+        var value = unescapeText(c.value), label = unescapeText(c.label || c.value);
+        var on = selected.indexOf(value) >= 0;
+        list.appendChild(el("li", {}, [el("button", {
+          type: "button", className: "cb-chip", "aria-pressed": on ? "true" : "false", "data-value": value,
+          onclick: function () { toggle(value, on); }
+        }, [el("span", { className: "cb-chip-label", text: label }),
+          el("span", { className: "cb-count", text: formatNumber(c.count), "aria-label": c.count + " berita" })])]));
+      });
+      if (!shown.length) list.appendChild(el("li", { className: "cb-none", text: "—" }));
+    }
+    chips(this.publisherChips, publishers, s.publishers, function (value, on) {
+      var rest = s.publishers.filter(function (v) { return v !== value; });
+      self.update({ publishers: on ? rest : rest.concat([value]) });
+    });
+    chips(this.authorChips, authors, s.author ? [s.author] : [], function (value, on) {
+      self.update({ author: on ? "" : value });
+    });
+    this.clearPublishers.hidden = !s.publishers.length;
+    this.clearAuthor.hidden = !s.author;
+  };
+
+  /** Bars per month; a click narrows the dates to that month, a second click widens them again. */
+  SearchBox.prototype.renderMonths = function (months) {
+    var self = this, s = this.state;
+    var ranges = months.map(function (m) {
+      var range = monthRange(m.month);
+      if (range) range.count = m.count;
+      return range;
+    }).filter(Boolean);
+    this.histogram.textContent = "";
+    this.months.hidden = !ranges.length;
+    this.clearDates.hidden = !(s.dateFrom || s.dateTo);
+    var most = Math.max.apply(null, [1].concat(ranges.map(function (r) { return r.count; })));
+    var lastYear = "";
+    ranges.forEach(function (r) {
+      var on = s.dateFrom === r.from && s.dateTo === r.to;
+      var height = r.count ? Math.max(4, Math.round(100 * r.count / most)) : 0;
+      var fill = el("span", { className: "cb-bar-fill" });
+      fill.style.height = height + "%";  // CSSOM, not a style attribute: allowed by a strict CSP
+      var year = r.year !== lastYear ? r.year : "";
+      lastYear = r.year;
+      // The name comes from the hidden full text ("Oktober 2019: 123 artikel"); the short visible
+      // label is hidden from assistive technology rather than contradicted by an aria-label.
+      self.histogram.appendChild(el("li", {}, [el("button", {
+        type: "button", className: "cb-bar", "aria-pressed": on ? "true" : "false",
+        title: r.label, "data-month": r.from.slice(0, 7),
+        onclick: function () { if (on) self.setDates("", ""); else self.setDates(r.from, r.to); }
+      }, [el("span", { className: "cb-sr", text: r.label + ": " + formatNumber(r.count) + " artikel" }),
+        el("span", { className: "cb-bar-track", "aria-hidden": "true" }, [fill]),
+        el("span", { className: "cb-bar-label", "aria-hidden": "true", text: r.short }),
+        el("span", { className: "cb-bar-year", "aria-hidden": "true", text: year })])]));
+    });
+  };
+
   SearchBox.prototype.renderDidYouMean = function (suggestion) {
     var self = this;
     this.dym.textContent = "";
@@ -423,30 +590,44 @@
   };
 
   SearchBox.prototype.renderPager = function (data, total) {
-    var self = this, page = data.page || this.state.page, size = data.size || this.pageSize;
-    var pages = Math.ceil(Math.min(total.value, RESULT_WINDOW) / size);
+    var self = this, s = this.state, size = data.size || this.pageSize;
+    var page = s.cursor || this.cursorPaging ? s.page : data.page || s.page;
+    // Page numbers count stories (one result per story) when the API says how many there are.
+    var count = typeof total.stories === "number" ? total.stories : total.value;
+    var pages = Math.ceil(Math.min(count, RESULT_WINDOW) / size);
+    var byCursor = this.cursorPaging || !!s.cursor;
     this.pager.textContent = "";
-    if (this.state.cursor) pages = page;  // deep pages: only "next" via the cursor
     var list = el("ul", {});
-    function add(label, target, opts) {
+    function add(label, go, opts) {
       list.appendChild(el("li", {}, [el("button", {
         type: "button", className: "cb-page", text: label, "aria-label": opts.aria || null,
-        "aria-current": opts.current ? "page" : null, disabled: opts.disabled || false,
-        onclick: function () { self.update(target); self.root.scrollIntoView({ block: "start" }); }
+        "aria-current": opts.current ? "page" : null,
+        onclick: function () { go(); self.root.scrollIntoView({ block: "start" }); }
       })]));
     }
-    if (page > 1 && !this.state.cursor) add("‹ Sebelumnya", { page: page - 1 }, { aria: "Halaman sebelumnya" });
-    var first = Math.max(1, Math.min(page - 2, pages - 4)), last = Math.min(pages, first + 4);
-    for (var p = first; p <= last; p++) {
-      add(String(p), { page: p }, { current: p === page, aria: "Halaman " + p });
+    function toPage(p) { return function () { self.update({ page: p }); }; }
+    function back() {  // the cursor (or page number) that showed the previous page
+      var previous = self.cursors.pop();
+      self.update({ page: previous.page, cursor: previous.cursor });
+    }
+    function forward() {
+      self.cursors.push({ page: page, cursor: s.cursor });
+      self.update({ page: page + 1, cursor: data.next_cursor });
+    }
+    if (byCursor && this.cursors.length) add("‹ Sebelumnya", back, { aria: "Halaman sebelumnya" });
+    else if (!byCursor && page > 1) add("‹ Sebelumnya", toPage(page - 1), { aria: "Halaman sebelumnya" });
+    if (byCursor) {
+      list.appendChild(el("li", { className: "cb-page-now", "aria-current": "page", text: "Halaman " + page }));
+    } else {
+      var first = Math.max(1, Math.min(page - 2, pages - 4)), last = Math.min(pages, first + 4);
+      for (var p = first; p <= last; p++) {
+        add(String(p), toPage(p), { current: p === page, aria: "Halaman " + p });
+      }
     }
     var nextWithinWindow = (page + 1) * size <= RESULT_WINDOW && page < pages;
-    if (nextWithinWindow && !this.state.cursor) {
-      add("Berikutnya ›", { page: page + 1 }, { aria: "Halaman berikutnya" });
-    } else if (data.next_cursor) {
-      add("Berikutnya ›", { page: page + 1, cursor: data.next_cursor }, { aria: "Halaman berikutnya" });
-    }
-    if (list.children.length > 1) this.pager.appendChild(list);
+    if (!byCursor && nextWithinWindow) add("Berikutnya ›", toPage(page + 1), { aria: "Halaman berikutnya" });
+    else if (data.next_cursor) add("Berikutnya ›", forward, { aria: "Halaman berikutnya" });
+    if (list.querySelector("button")) this.pager.appendChild(list);
   };
 
   // --- mounting ---------------------------------------------------------------------------
@@ -457,7 +638,8 @@
     var box = new SearchBox(element, {
       apiUrl: options.apiUrl !== undefined ? options.apiUrl : element.getAttribute("data-api-url"),
       pageSize: options.pageSize || element.getAttribute("data-page-size"),
-      urlState: options.urlState || element.getAttribute("data-url-state") === "true"
+      urlState: options.urlState || element.getAttribute("data-url-state") === "true",
+      paging: options.paging || element.getAttribute("data-paging")
     });
     element.__cariberita = box;
     return box;
@@ -471,7 +653,7 @@
     }
   }
 
-  window.CariBeritaSearch = { mount: mount, formatDate: formatDate, onlyMarks: onlyMarks };
+  window.CariBeritaSearch = { mount: mount, formatDate: formatDate, onlyMarks: onlyMarks, monthRange: monthRange };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
   else mountAll();
 })();

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,15 +126,74 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, local_stack: Stack):
-    """A fresh browser context (its own profile) on the demo page, desktop size, Indonesian."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+# The samples' pictures (samples/batch-salinan.ndjson) live on a host that does not exist; the
+# browser gets a small picture for them, and a 404 for the ones named "rusak" (broken).
+PICTURES = re.compile(r"^https://gambar\.contoh-berita\.id/")
+ELSEWHERE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain-colour PNG (no imaging library needed)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PICTURE = png(120, 80, (64, 120, 150))
+
+
+def _picture(route) -> None:
+    if "rusak" in route.request.url:
+        route.fulfill(status=404, body="")
+    else:
+        route.fulfill(body=PICTURE, content_type="image/png")
+
+
+def new_page(browser, url: str, **context_options):
+    """A fresh context (its own profile), desktop size, Indonesian, that reaches only this
+    machine: other hosts are refused, the samples' picture host is answered locally."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "id-ID", **context_options}
+    context = browser.new_context(**options)
+    context.route(ELSEWHERE, lambda route: route.abort())
+    context.route(PICTURES, _picture)  # registered last, so tried first
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{local_stack.api_url}/")
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def page(browser, local_stack: Stack):
+    """The demo search page in a fresh browser context."""
+    page = new_page(browser, f"{local_stack.api_url}/")
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def article_page(browser, local_stack: Stack):
+    """The demo article page (web/artikel.html) with the "Baca Juga" widget."""
+    page = new_page(browser, f"{local_stack.api_url}/static/artikel.html")
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (tests/e2e/axe_core.py: npm pack once into the project's cache)."""
+    from tests.e2e.axe_core import axe_script
+
+    return axe_script()
 
 
 @pytest.fixture(scope="session")

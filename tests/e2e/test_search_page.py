@@ -13,7 +13,7 @@ INDONESIAN_DATE = re.compile(rf"^\d{{1,2}} ({MONTHS.replace(' ', '|')}) \d{{4}}$
 # Elements sticking out of the viewport, outside containers that scroll sideways on purpose.
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
-    .filter(e => !e.closest('.cb-facets'))
+    .filter(e => !e.closest('.cb-facets, .cb-chips, .cb-hist'))
     .map(e => `${e.tagName}.${e.className}: ${e.textContent.slice(0, 60)}`)"""
 
 
