@@ -21,7 +21,7 @@ from cariberita.search import (
     results,
     suggest,
 )
-from cariberita.search.params import SearchParams, normalise_text, suggest_text
+from cariberita.search.params import SearchParams, suggest_text
 from cariberita.search.schemas import (
     Article,
     CategoriesResponse,
@@ -45,10 +45,16 @@ def search(
     """Ranked, filtered, faceted results; raises InvalidRequest for a bad cursor."""
     started = time.perf_counter()
     position = cursor.decode(secret, params, params.cursor) if params.cursor else None
+    first_page = position is None and params.page == 1
+    # Did-you-mean rides in the same request (suggest.py): one round trip per search.
+    spelling = suggest.spelling_section(params.q) if params.q and first_page else None
     if params.collapse and position is not None:
         response = collapse.page_after(store, params, timeout_ms, position, rules)
     else:
-        response = store.search(query.search_body(params, timeout_ms, position, rules))
+        body = query.search_body(params, timeout_ms, position, rules)
+        if spelling:
+            body["suggest"] = spelling
+        response = store.search(body)
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
     aggs = response.get("aggregations", {})
@@ -60,8 +66,8 @@ def search(
         more = len(hits) == params.size and (seen < total["value"] or total["relation"] != "eq")
     next_cursor = cursor.encode(secret, params, hits[-1]["sort"], seen) if more and hits else None
     did_you_mean = None
-    if params.q and total["value"] < suggest.FEW_HITS and not position and params.page == 1:
-        did_you_mean = _better_spelling(store, params, total["value"], timeout_ms, rules)
+    if spelling and total["value"] < suggest.FEW_HITS:
+        did_you_mean = suggest.top_spelling(response, params.q)
     original = params.collapse and params.sort == "newest"
     latency_ms = (time.perf_counter() - started) * 1000
     analytics.record_search(params, total["value"], latency_ms, did_you_mean)
@@ -76,25 +82,6 @@ def search(
         # Index terms cannot hold markup, but every string we return is escaped all the same.
         did_you_mean=highlight.escape(did_you_mean) if did_you_mean else None,
     )
-
-
-def _better_spelling(
-    store: SearchStore, params: SearchParams, hits: int, timeout_ms: int, rules: Rules = NO_RULES
-) -> str | None:
-    """The first suggested spelling that finds more articles with the same filters."""
-    response = store.search(suggest.spelling_body(params.q))
-    for candidate in suggest.spelling_candidates(response, params.q)[:2]:
-        # The same request with the other spelling: every filter comes along.
-        trial = params.model_copy(update={"q": normalise_text(candidate)})
-        body = query.search_body(trial, timeout_ms, rules=rules)
-        steering.hide(body, rules.hidden(params.q))  # hidden for what the reader typed, too
-        body.update(size=0, aggs={}, track_total_hits=True)
-        body.pop("highlight", None)
-        body.pop("collapse", None)
-        found = store.search(body)["hits"]["total"]["value"]
-        if found > hits:
-            return candidate
-    return None
 
 
 def suggestions(
