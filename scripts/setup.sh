@@ -15,6 +15,7 @@ command -v setpriv >/dev/null && command -v flock >/dev/null || need_apt+=(util-
 command -v pgrep >/dev/null || need_apt+=(procps)
 if [ "${SKIP_BROWSER:-0}" != 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
+  command -v npm >/dev/null || need_apt+=(npm)  # fetches axe-core once for tests/e2e
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
