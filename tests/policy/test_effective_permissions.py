@@ -5,12 +5,21 @@ A request is allowed when the role's identity policy OR the domain's resource po
 evaluates both on the template after the SAM transform, with IAM's wildcard matching, over a
 fixed list of requests, and compares the result with what the code needs:
 
-- search reads through the alias: ``_search`` (suggestions too), ``_count``, ``_doc``;
-- ingest writes documents through the alias: ``_bulk`` (index and delete actions), and for
-  the removal of an upload ``_refresh`` and ``_delete_by_query``
-  (``cariberita.ingest.opensearch_writer``);
+- search reads through the alias: ``_search`` (suggestions, related articles, collapse and
+  the category counts are searches), ``_count`` (health), ``_doc`` (one article), and the
+  editors' rules in force, ``<alias>-rules/_doc/current`` (``cariberita.search.store``,
+  ``cariberita.rules.cache``); never ``<alias>-tombstones`` nor a write to ``<alias>-rules``;
+- ingest writes documents through the alias: ``_bulk`` (index and delete actions), for the
+  removal of an upload ``_refresh`` and ``_delete_by_query``, and reads ``_mget`` (stored
+  versions before a release) and ``_search`` (whether pinned articles exist); it checks the
+  alias (``HEAD _alias/<alias>``), creates ``<alias>-uploads``, ``<alias>-tombstones`` and
+  ``<alias>-rules``, keeps one record per object in ``<alias>-uploads`` (``_doc``, ``_search``,
+  ``_refresh``), the retractions in ``<alias>-tombstones`` (``_mget``, ``_bulk``) and the
+  rules versions in ``<alias>-rules`` (``_doc``, ``_search``) (``cariberita.ingest.opensearch_*``,
+  ``cariberita.rules.opensearch_store``); it never deletes an index nor touches the cluster;
 - the bootstrap administers the versioned indexes ``articles-v<N>`` (never deletes one), reads
-  which index the alias names, their health and the count (``cariberita.index.manager``).
+  which index the alias names, their health and the count (``cariberita.index.manager``); the
+  reindex, rollback and prune are an operator's (docs/operations.md#operator-permissions).
 
 Both deploy paths are checked: the domain the stack creates, and an existing domain whose access
 policy is the JSON docs/operations.md tells an operator to add.
@@ -35,6 +44,7 @@ ROLES = {
 }
 
 PROBES = (
+    # the alias and the versioned indexes behind it
     "GET /articles/_search",
     "POST /articles/_search",
     "POST /articles/_msearch",
@@ -43,21 +53,54 @@ PROBES = (
     "GET /articles/_doc/x",
     "PUT /articles/_doc/x",
     "DELETE /articles/_doc/x",
+    "POST /articles/_mget",
     "POST /articles/_bulk",
     "POST /articles/_refresh",
     "POST /articles/_delete_by_query",
     "DELETE /articles-v1",
     "PUT /articles-v2",
     "HEAD /articles-v1",
+    "GET /articles-v1/_settings",
+    "PUT /articles-v1/_settings",
+    "GET /articles-v1/_mapping",
     "PUT /articles-v1/_mapping",
     "PUT /articles-v1/_alias/articles",
     "GET /_alias/articles",
+    "HEAD /_alias/articles",
     "POST /_aliases",
     "POST /_reindex",
+    "GET /_tasks/x",
+    "POST /_search/scroll",
+    # ingest's upload records and retractions
+    "PUT /articles-uploads",
+    "DELETE /articles-uploads",
+    "GET /articles-uploads/_doc/x",
+    "PUT /articles-uploads/_doc/x",
+    "DELETE /articles-uploads/_doc/x",
+    "POST /articles-uploads/_search",
+    "POST /articles-uploads/_refresh",
+    "PUT /articles-tombstones",
+    "DELETE /articles-tombstones",
+    "GET /articles-tombstones/_doc/x",
+    "POST /articles-tombstones/_search",
+    "POST /articles-tombstones/_mget",
+    "POST /articles-tombstones/_bulk",
+    # the editors' rules
+    "PUT /articles-rules",
+    "DELETE /articles-rules",
+    "GET /articles-rules/_doc/current",
+    "GET /articles-rules/_doc/v1",
+    "PUT /articles-rules/_doc/current",
+    "PUT /articles-rules/_doc/v1",
+    "DELETE /articles-rules/_doc/v1",
+    "POST /articles-rules/_search",
+    "POST /articles-rules/_refresh",
+    # the cluster, the domain, other indexes
     "GET /_cluster/health",
     "GET /_cluster/health/articles-v1",
     "PUT /_cluster/settings",
     "POST /_bulk",
+    "POST /_mget",
     "POST /other-index/_bulk",
     "GET /.kibana/_search",
 )
@@ -69,17 +112,38 @@ EXPECTED = {
         "GET /articles/_count",
         "POST /articles/_count",
         "GET /articles/_doc/x",
+        "GET /articles-rules/_doc/current",
     },
     "ingest": {
         "POST /articles/_bulk",
         "POST /articles/_refresh",
         "POST /articles/_delete_by_query",
+        "POST /articles/_mget",
+        "POST /articles/_search",
+        "HEAD /_alias/articles",
+        "PUT /articles-uploads",
+        "GET /articles-uploads/_doc/x",
+        "PUT /articles-uploads/_doc/x",
+        "POST /articles-uploads/_search",
+        "POST /articles-uploads/_refresh",
+        "PUT /articles-tombstones",
+        "POST /articles-tombstones/_mget",
+        "POST /articles-tombstones/_bulk",
+        "PUT /articles-rules",
+        "GET /articles-rules/_doc/current",
+        "GET /articles-rules/_doc/v1",
+        "PUT /articles-rules/_doc/current",
+        "PUT /articles-rules/_doc/v1",
+        "POST /articles-rules/_search",
     },
     "bootstrap": {
         "GET /articles/_count",
         "POST /articles/_count",
         "PUT /articles-v2",
         "HEAD /articles-v1",
+        "GET /articles-v1/_settings",
+        "PUT /articles-v1/_settings",
+        "GET /articles-v1/_mapping",
         "PUT /articles-v1/_mapping",
         "PUT /articles-v1/_alias/articles",
         "GET /_alias/articles",
@@ -193,8 +257,11 @@ def documented_policy(stage: str, domain_arn: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-def matrix(deploy: str) -> dict[str, set[str]]:
-    """role -> the probes it may call, for the ``created`` or ``existing`` domain path."""
+def matrix(deploy: str, *, identity: bool = True) -> dict[str, set[str]]:
+    """role -> the probes it may call, for the ``created`` or ``existing`` domain path.
+
+    ``identity=False``: what the domain's access policy alone grants each role.
+    """
     parameters = EXISTING if deploy == "existing" else {}
     template = transformed(**parameters)
     resolver = Resolver(template, parameters)
@@ -210,9 +277,9 @@ def matrix(deploy: str) -> dict[str, set[str]]:
     result = {}
     for role, logical in ROLES.items():
         role_arn = resolver.get_att(logical, "Arn")
-        identity = _identity_statements(template, resolver, logical)
+        own = _identity_statements(template, resolver, logical) if identity else []
         granted = [s for s in resource_policy["Statement"] if _names_principal(s, role_arn)]
-        result[role] = effective(identity + granted, domain_arn)
+        result[role] = effective(own + granted, domain_arn)
     return result
 
 
@@ -232,6 +299,14 @@ def render(found: Mapping[str, set[str]]) -> str:
 def test_each_role_may_call_exactly_what_its_code_needs(deploy):
     found = matrix(deploy)
     assert found == EXPECTED, f"effective permissions ({deploy} domain):\n{render(found)}"
+
+
+@pytest.mark.parametrize("deploy", ["created", "existing"])
+def test_the_domain_policy_alone_states_what_each_role_may_call(deploy):
+    # The domain's own policy (the created one, or the JSON an operator adds) grants each role
+    # exactly what its identity policy does: reading either one tells the whole story.
+    found = matrix(deploy, identity=False)
+    assert found == EXPECTED, f"domain policy alone ({deploy} domain):\n{render(found)}"
 
 
 def test_the_evaluation_sees_a_broad_resource_policy_undo_a_narrow_role():
@@ -274,3 +349,81 @@ def test_the_documented_policy_names_the_roles_the_stack_creates():
     policy = documented_policy("dev", EXISTING_DOMAIN)
     named = {p for s in policy["Statement"] for p in _as_list(s["Principal"]["AWS"])}
     assert named == {resolver.get_att(logical, "Arn") for logical in ROLES.values()}
+
+
+# --- the operator's policy (cariberita-admin; docs/operations.md#operator-permissions) ----------
+
+OPERATOR_MARKER = "<!-- operator-policy -->"
+OPERATOR_DOMAIN = "arn:aws:es:ap-southeast-3:123456789012:domain/newsroom"
+# What each command sends (cariberita.admin, cariberita.index.reindex, cariberita.rules).
+OPERATOR_NEEDS = {
+    "status": {"GET /_alias/articles", "POST /articles/_count", "GET /_cluster/health/articles-v1"},
+    "reindex": {
+        "GET /_alias/articles",
+        "HEAD /articles-v2",
+        "PUT /articles-v2",
+        "GET /articles-v1/_settings",
+        "PUT /articles-v1/_settings",
+        "GET /_cluster/health/articles-v2",
+        "POST /_reindex",
+        "GET /_tasks/node:1",
+        "POST /articles-v1/_refresh",
+        "POST /articles-v1/_search",
+        "POST /_search/scroll",
+        "DELETE /_search/scroll",
+        "POST /articles-v2/_bulk",
+        "POST /_aliases",
+        "DELETE /articles-v1",
+    },
+    "rollback": {"GET /articles-v*/_alias", "PUT /articles-v1/_settings", "POST /_aliases"},
+    "prune": {"GET /articles-v*/_alias", "DELETE /articles-v1"},
+    "rules": {
+        "PUT /articles-rules",
+        "GET /articles-rules/_doc/current",
+        "PUT /articles-rules/_doc/v2",
+        "PUT /articles-rules/_doc/current",
+        "POST /articles-rules/_search",
+        "POST /articles/_search",
+    },
+}
+OPERATOR_NEVER = {
+    "DELETE /articles",
+    "DELETE /articles-rules",
+    "DELETE /articles-uploads",
+    "DELETE /articles-tombstones",
+    "DELETE /articles-rules/_doc/v1",
+    "POST /articles/_bulk",
+    "POST /_bulk",
+    "PUT /_cluster/settings",
+    "GET /.kibana/_search",
+    "DELETE /_all",
+}
+
+
+def operator_policy() -> dict[str, Any]:
+    doc = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    text = doc.split(OPERATOR_MARKER, 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    _, _, _, region, account, rest = OPERATOR_DOMAIN.split(":", 5)
+    for placeholder, value in {
+        "<region>": region,
+        "<account>": account,
+        "<domain>": rest.split("/", 1)[1],
+        "<stack>": "cariberita-prod",
+    }.items():
+        text = text.replace(placeholder, value)
+    return json.loads(text)
+
+
+def test_the_documented_operator_policy_allows_each_admin_command_and_no_more():
+    statements = operator_policy()["Statement"]
+    wanted = set().union(*OPERATOR_NEEDS.values())
+    allowed = effective(statements, OPERATOR_DOMAIN, sorted(wanted | OPERATOR_NEVER))
+    assert wanted - allowed == set(), "the operator cannot"
+    assert allowed & OPERATOR_NEVER == set(), "the operator may"
+    # `insights`: the saved queries' log group only; results have no resource-level permission.
+    logs = {s["Action"]: s["Resource"] for s in statements if str(s["Action"]).startswith("logs:")}
+    assert logs == {
+        "logs:StartQuery": "arn:aws:logs:ap-southeast-3:123456789012:log-group:"
+        "/aws/lambda/cariberita-prod/search:*",
+        "logs:GetQueryResults": "*",
+    }

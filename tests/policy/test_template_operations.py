@@ -209,20 +209,9 @@ def _settings_models() -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(
-    "function",
-    [
-        "IngestFunction",
-        "BootstrapFunction",
-        # The template passes CURSOR_SECRET_ARN (read by cariberita.secrets); SearchSettings
-        # still wants CURSOR_SECRET until the search settings read the secret. Strict: once
-        # they do, this passes and the mark must go.
-        pytest.param(
-            "SearchFunction",
-            marks=pytest.mark.xfail(strict=True, reason="search settings not yet on the secret"),
-        ),
-    ],
-)
+# The search function gets CURSOR_SECRET_ARN (read at run time by cariberita.secrets), never
+# CURSOR_SECRET; SearchSettings accepts either (test_template_security checks the value is absent).
+@pytest.mark.parametrize("function", FUNCTIONS)
 def test_settings_and_environment_agree(function):
     cfn = transformed()
     model = _settings_models()[function]
@@ -313,3 +302,17 @@ def test_search_outlasts_its_opensearch_retries_and_api_gateway_outlasts_search(
     timeout_s = cfn["Resources"]["SearchFunction"]["Properties"]["Timeout"]
     worst_ms = cfn["Parameters"]["SearchTimeoutMs"]["MaxValue"] * 4  # 3 retries + 1
     assert worst_ms < timeout_s * 1000 < 29_000
+
+
+def test_saved_insights_queries_are_the_ones_the_admin_cli_runs(cfn):
+    # Editors open these in Logs Insights; `cariberita-admin insights` runs the constant. Same
+    # texts, one each, on the search function's log group.
+    from cariberita.rules.insights import LOGS_INSIGHTS_QUERIES
+
+    saved = resources_of_type(cfn, "AWS::Logs::QueryDefinition")
+    assert sorted(q["Properties"]["QueryString"] for q in saved.values()) == sorted(
+        LOGS_INSIGHTS_QUERIES.values()
+    )
+    for query in saved.values():
+        assert query["Properties"]["LogGroupNames"] == [{"Ref": "SearchLogGroup"}]
+        assert query["Properties"]["Name"]["Fn::Sub"].startswith("${AWS::StackName}/insights/")

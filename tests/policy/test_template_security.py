@@ -39,6 +39,8 @@ def text(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+RULES_PREFIX = {"Fn::FindInMap": ["Constants", "Paths", "Rules"]}
+
 # X-Ray has no resource-level permissions: these two actions are the only ones on "*".
 UNSCOPABLE = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
@@ -82,6 +84,9 @@ def test_opensearch_permissions_are_on_the_articles_paths_only(cfn, role):
                 for tail in (
                     "/${ArticlesIndex}/",
                     "/${ArticlesIndex}-v*",
+                    "/${ArticlesIndex}-uploads",
+                    "/${ArticlesIndex}-tombstones",
+                    "/${ArticlesIndex}-rules",
                     "/_alias/${",
                     "/_cluster/health/${",
                 )
@@ -111,23 +116,42 @@ def test_search_reads_the_cursor_key_and_no_other_secret(cfn):
     assert read["Resource"] == {"Ref": "CursorSecret"}
 
 
-def test_ingest_reads_uploads_and_writes_reports_only(cfn):
+def test_ingest_reads_uploads_and_rules_and_writes_reports_only(cfn):
     by_sid = {s["Sid"]: s for s in statements(cfn["Resources"]["IngestFunctionRole"])}
     assert set(as_list(by_sid["ReadUploads"]["Action"])) == {"s3:GetObject", "s3:GetObjectVersion"}
     assert "/${UploadPrefix}*" in text(by_sid["ReadUploads"]["Resource"])
+    assert by_sid["ReadRules"]["Action"] == "s3:GetObject"
+    assert by_sid["ReadRules"]["Resource"] == {
+        "Fn::Sub": ["${ArticlesBucket.Arn}/${Rules}*", {"Rules": RULES_PREFIX}]
+    }
+    reads = [s for s in by_sid.values() if "s3:GetObject" in as_list(s["Action"])]
+    assert {s["Sid"] for s in reads} == {"ReadUploads", "ReadRules"}
     assert by_sid["WriteReports"]["Action"] == "s3:PutObject"
     assert "/${Reports}*" in text(by_sid["WriteReports"]["Resource"])
     s3_actions = [a for s in by_sid.values() for a in as_list(s["Action"]) if a.startswith("s3:")]
     assert "s3:DeleteObject" not in s3_actions
 
 
-def test_ingest_may_list_only_the_upload_prefix(cfn):
-    # With ListBucket, a missing upload is a 404 (skipped), not a 403 (retried into the DLQ).
+def test_ingest_may_list_only_the_upload_and_rules_prefixes(cfn):
+    # With ListBucket, a missing object is a 404 (skipped), not a 403 (retried into the DLQ).
     by_sid = {s["Sid"]: s for s in statements(cfn["Resources"]["IngestFunctionRole"])}
     listing = by_sid["ListUploads"]
     assert listing["Action"] == "s3:ListBucket"
     assert listing["Resource"] == {"Fn::GetAtt": ["ArticlesBucket", "Arn"]}
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": {"Fn::Sub": "${UploadPrefix}*"}}}
+    assert listing["Condition"] == {
+        "StringLike": {
+            "s3:prefix": [
+                {"Fn::Sub": "${UploadPrefix}*"},
+                {"Fn::Sub": ["${Rules}*", {"Rules": RULES_PREFIX}]},
+            ]
+        }
+    }
+
+
+def test_the_rules_prefix_is_the_one_the_code_handles(cfn):
+    from cariberita.rules.uploads import PREFIX
+
+    assert cfn["Mappings"]["Constants"]["Paths"]["Rules"] == PREFIX
 
 
 def test_an_existing_domain_creates_no_domain_resources():
@@ -176,19 +200,27 @@ def test_bucket_and_queue_refuse_plain_http(cfn):
     assert "${ArticlesBucket.Arn}/*" in text(bucket_deny)
 
 
-def test_notifications_cover_uploads_but_never_the_reports_prefix(cfn):
+def test_notifications_cover_uploads_and_rules_but_never_the_reports_prefix(cfn):
     template_defaults = cfn["Parameters"]
     upload = template_defaults["UploadPrefix"]["Default"]
     assert not upload.startswith("reports/") and not "reports/".startswith(upload)
     configs = cfn["Resources"]["ArticlesBucket"]["Properties"]["NotificationConfiguration"][
         "QueueConfigurations"
     ]
-    assert {c["Event"] for c in configs} == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
+    by_prefix: dict[str, set[str]] = {}
     for config in configs:
-        assert config["Filter"]["S3Key"]["Rules"] == [
-            {"Name": "prefix", "Value": {"Ref": "UploadPrefix"}}
-        ]
-    assert "UploadsAreNotReports" in cfn["Rules"]
+        assert config["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+        (rule,) = config["Filter"]["S3Key"]["Rules"]
+        assert rule["Name"] == "prefix"
+        by_prefix.setdefault(text(rule["Value"]), set()).add(config["Event"])
+    # Uploads: new objects and removals. Rules documents: new ones only (deleting one changes
+    # no rules, docs/editors.md).
+    assert by_prefix == {
+        text({"Ref": "UploadPrefix"}): {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"},
+        text(RULES_PREFIX): {"s3:ObjectCreated:*"},
+    }
+    assert cfn["Mappings"]["Constants"]["Paths"]["Rules"] == "rules/"
+    assert {"UploadsAreNotReports", "UploadsAreNotRules"} <= set(cfn["Rules"])
 
 
 def test_only_this_bucket_may_send_to_the_queue(cfn):
