@@ -185,8 +185,10 @@ def repair(client: OpenSearch, source: str, target: str, difference: Difference)
     for ids in _chunks(difference.missing, IDS_PER_COPY):
         copy(client, source, target, query={"ids": {"values": ids}})
     if difference.extra:
-        actions = ({"_op_type": "delete", "_index": target, "_id": i} for i in difference.extra)
-        bulk(client, actions, raise_on_error=False, refresh=True)
+        # POST <target>/_bulk: a domain with rest.action.multi.allow_explicit_index false (the
+        # created one) refuses an index named in the body, and operator policies name paths.
+        actions = ({"_op_type": "delete", "_id": i} for i in difference.extra)
+        bulk(client, actions, index=target, raise_on_error=False, refresh=True)
 
 
 def _since(moment: datetime) -> dict[str, Any]:
