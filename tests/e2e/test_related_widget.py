@@ -72,7 +72,9 @@ def mount(page, article_id: str, api_url: str = "/") -> None:
 
 def test_widget_shows_nothing_for_an_unknown_article(article_page):
     expect(article_page.locator("#baca-juga")).to_have_attribute("data-state", "ready")
-    mount(article_page, "tidak-ada-artikel-ini")
+    with article_page.expect_request("**/articles/tidak-ada-artikel-ini/related?size=5") as sent:
+        mount(article_page, "tidak-ada-artikel-ini")
+    assert sent.value.headers["accept-language"] == "id"  # the page's <html lang>
     widget = article_page.locator("#lain")
     expect(widget).to_have_attribute("data-state", "error")
     expect(widget).to_be_hidden()

@@ -229,3 +229,70 @@ def test_suggestions_follow_the_aria_combobox_pattern(page):
     box.press("Enter")
     expect(box).to_have_value(title)
     expect(page.locator(".cb-result").first).to_be_visible()
+
+
+def fake_page(number: int, next_cursor: str | None) -> dict:
+    """A /search answer for page ``number`` of a search with 50,000 stories."""
+    result = {
+        "id": f"p{number}",
+        "title": f"Berita halaman {number}",
+        "url": f"https://contoh-berita.id/{number}",
+        "category_path": None,
+        "categories": [],
+        "published_at": "2024-02-19T20:04:00+07:00",
+        "author": None,
+        "tags": [],
+        "publisher": None,
+        "image_url": None,
+        "title_html": f"Berita halaman {number}",
+        "snippet_html": "",
+        "copies": 1,
+        "other_publishers": [],
+    }
+    return {
+        "total": {"value": 50000, "exact": False, "stories": 50000},
+        "took_ms": 1,
+        "page": number,
+        "size": 10,
+        "results": [result],
+        "facets": {"categories": [], "months": [], "publishers": [], "authors": []},
+        "next_cursor": next_cursor,
+        "did_you_mean": None,
+    }
+
+
+def test_page_numbers_hand_over_to_the_cursor_past_the_result_window_and_come_back(page):
+    sent = []
+
+    def answer(route):
+        url = route.request.url
+        sent.append(url)
+        if "cursor=c1001" in url:
+            body = fake_page(1001, "c1002")
+        else:
+            number = int(re.search(r"[?&]page=(\d+)", url).group(1))
+            body = fake_page(number, f"c{number + 1}")
+        route.fulfill(json=body, headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route("**/search?*", answer)
+    page.evaluate(
+        """() => {
+            const el = document.createElement('div');
+            el.id = 'jauh';
+            document.querySelector('main').prepend(el);
+            CariBeritaSearch.mount(el, {apiUrl: '/'}).update({page: 1000});
+        }"""
+    )
+    box = page.locator("#jauh")
+    titles = box.locator(".cb-result .cb-title")
+    expect(titles).to_have_text("Berita halaman 1000")
+    expect(box.get_by_role("button", name="Halaman 1000")).to_have_attribute("aria-current", "page")
+    box.get_by_role("button", name="Halaman berikutnya").click()  # past 10,000: the cursor
+    expect(titles).to_have_text("Berita halaman 1001")
+    assert "cursor=c1001" in sent[-1] and "page=" not in sent[-1]
+    expect(box.locator(".cb-page-now")).to_have_text("Halaman 1001")
+
+    box.get_by_role("button", name="Halaman sebelumnya").click()
+    expect(titles).to_have_text("Berita halaman 1000")
+    assert "page=1000" in sent[-1] and "cursor=" not in sent[-1]
+    expect(box.get_by_role("button", name="Halaman 1000")).to_have_attribute("aria-current", "page")
