@@ -27,6 +27,8 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
+from cariberita_local.sequencer import SEQUENCERS
+
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
 REGION = "ap-southeast-3"
@@ -118,11 +120,20 @@ class LambdaContext:
 
 
 def s3_notification(
-    bucket: str, key: str, action: str = "created", size: int = 0
+    bucket: str, key: str, action: str = "created", size: int = 0, version_id: str | None = None
 ) -> dict[str, Any]:
-    """The S3 event notification for one object; the key URL-encoded, as S3 sends it."""
+    """The S3 event notification for one object; the key URL-encoded, as S3 sends it.
+
+    Each call is a new event of the key: its ``sequencer`` is greater than the key's previous
+    one (``cariberita_local.sequencer``); ``version_id`` as a versioned bucket would send it.
+    """
     name = "ObjectCreated:Put" if action == "created" else "ObjectRemoved:Delete"
-    obj: dict[str, Any] = {"key": quote_plus(key, safe="/"), "sequencer": "0001"}
+    obj: dict[str, Any] = {
+        "key": quote_plus(key, safe="/"),
+        "sequencer": SEQUENCERS.next(bucket, key),
+    }
+    if version_id is not None:
+        obj["versionId"] = version_id
     if action == "created":
         obj["size"] = size
     return {

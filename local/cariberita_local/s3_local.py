@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from cariberita_local.sequencer import install_in_moto
 from cariberita_local.sqs_events import object_keys, sqs_event
 
 log = logging.getLogger("cariberita_local.s3")
@@ -85,6 +86,7 @@ class LocalS3:
                     raise PortInUse(
                         f"S3 port {port} is in use (another `make run`?): use --s3-port"
                     ) from exc
+        install_in_moto()  # notifications carry S3's per-key order (sequencer, versionId)
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
