@@ -261,9 +261,12 @@
     this.root.appendChild(form);
     this.root.appendChild(this.suggestStatus);
     this.root.appendChild(el("div", { className: "cb-body" }, [
-      el("aside", { className: "cb-aside", "aria-label": "Saring hasil" }, [filters]),
-      el("section", { className: "cb-main", "aria-label": "Hasil pencarian" },
-        [this.status, this.dym, this.months, this.results, this.pager])
+      // Hidden h2s give the box's h3s a parent: a page's h1 is followed by h2, not h3.
+      el("aside", { className: "cb-aside", "aria-labelledby": id + "-h-filters" }, [
+        el("h2", { className: "cb-sr", id: id + "-h-filters", text: "Saring hasil" }), filters]),
+      el("section", { className: "cb-main", "aria-labelledby": id + "-h-results" }, [
+        el("h2", { className: "cb-sr", id: id + "-h-results", text: "Hasil pencarian" }),
+        this.status, this.dym, this.months, this.results, this.pager])
     ]));
   };
 
