@@ -124,7 +124,9 @@ XSS_ARTICLE: dict[str, Any] = {
     "category": f"Peristiwa / {XSS}",
     "author": f"Penulis {XSS}",
     "tags": [XSS, "banjir"],
-    "url": f'https://contoh-berita.id/x?a=">{XSS}',
+    # Spaces become "/" (a browser reads <img/src=x/onerror=...> alike): the contract refuses
+    # whitespace in URLs.
+    "url": f'https://contoh-berita.id/x?a=">{XSS.replace(" ", "/")}',
 }
 
 # The same payload as a document written straight into the index, bypassing the article contract
