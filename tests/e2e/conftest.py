@@ -111,6 +111,10 @@ def local_stack(opensearch_endpoint: str, os_client) -> Iterator[Stack]:
         process.kill()
     for index in aliased_indices(os_client, alias):
         os_client.indices.delete(index=index, ignore_unavailable=True)
+    # The ingest and rules bookkeeping beside the alias (<alias>-uploads, -tombstones, -rules).
+    for index in os_client.indices.get(index=f"{alias}-*", ignore_unavailable=True):
+        os_client.indices.delete(index=index, ignore_unavailable=True)
+    (ROOT / ".local" / "analytics" / f"{bucket}-search.jsonl").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,15 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import boto3
 import pytest
 import requests
 from cariberita_local.load_corpus import main as load_corpus_main
 from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +157,9 @@ def test_run_once_starts_the_stack_searches_and_exits(opensearch_endpoint, os_cl
     finally:
         for index in aliased_indices(os_client, alias):
             os_client.indices.delete(index=index, ignore_unavailable=True)
+        for index in os_client.indices.get(index=f"{alias}-*", ignore_unavailable=True):
+            os_client.indices.delete(index=index, ignore_unavailable=True)
+        (ROOT / ".local" / "analytics" / f"{alias}-search.jsonl").unlink(missing_ok=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "search page   http://127.0.0.1:" in proc.stdout
     assert "-> 200" in proc.stdout and "Kebakaran" in proc.stdout
