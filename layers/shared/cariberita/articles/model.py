@@ -32,9 +32,7 @@ MAX_URL_CHARS = 2_048
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 # Whitespace, C0/C1 controls, Unicode line/paragraph separators, bidi and zero-width format
 # characters: none belongs in a URL we store and hand to browsers.
-_URL_FORBIDDEN = re.compile(
-    r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
-)
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 class Article(BaseModel):
