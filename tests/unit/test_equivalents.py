@@ -126,6 +126,8 @@ def test_the_synonym_table_reads_every_kind():
         ("resiko", "risiko"),
         ("wafat", "meninggal"),
         ("warganet", "netizen"),
+        ("tik tok", "tiktok"),
+        ("outsourcing", "alih daya"),
     ],
 )
 def test_the_table_expands_both_ways(typed, written):
