@@ -91,6 +91,10 @@ def concepts(q: str, synonyms: Synonyms) -> list[Concept]:
 
 def _form(text: str, phrase: bool, boost: float) -> dict[str, Any]:
     query: dict[str, Any] = {"query": text, "fields": FIELDS, "analyzer": ANALYZER}
+    # A form of several words scores the sum of its words: without this, "dewan pengawas" would
+    # outweigh the rarer "dewas" it stands for, and "anak-anak" would count twice, so a concept
+    # would weigh more the longer the form that matched it. Tuning half: MRR 0.81 -> 0.82.
+    boost /= max(1, len(fold(text)))
     if phrase:
         query["type"] = "phrase"
     else:
