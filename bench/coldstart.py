@@ -19,7 +19,8 @@ from typing import Any
 from cariberita_local.lambda_runtime import FUNCTIONS, api_gateway_event, handler_path
 
 from bench.context import Context
-from bench.env import ROOT
+from bench.env import ROOT, load_handler
+from bench.events import bench_context, quiet
 from bench.results import Section, Table, Target, evaluate
 from bench.stats import pairwise_ratios, summarise
 
@@ -155,15 +156,20 @@ def _ratio(ours: list[dict[str, Any]], base: list[dict[str, Any]], key: str) -> 
     return summarise(pairwise_ratios([o[key] for o in ours], [b[key] for b in base]))
 
 
-def _init_args(ctx: Context) -> dict[str, Any] | None:
-    """The first search of the init probe and the raw body it sends (from the search bench)."""
-    alias = ctx.state.get("corpus_alias")
-    if not alias:
-        return None
+def _init_args(ctx: Context) -> dict[str, Any]:
+    """The first search of the init probe and the body the handler sends for it (recorded
+    here, in this process), which the baseline sends with a bare client."""
+    from bench import corpus_index, search
+
+    alias = corpus_index.ensure(ctx)
+    os.environ["OPENSEARCH_ENDPOINT"] = ctx.endpoint
+    os.environ["ARTICLES_INDEX"] = alias
+    handler = load_handler("search")
     body = None
-    for _, query, requests in ctx.state.get("query_requests", []):
-        if query == INIT_QUERY and requests:
-            body = requests[0][3]
+    if handler is not None:
+        with quiet(), search.recording() as seen:
+            handler.lambda_handler(api_gateway_event("/search", INIT_QUERY), bench_context())
+        body = next((r[3] for r in seen if not search.is_rules_read(r)), None)
     return {
         "event": api_gateway_event("/search", INIT_QUERY),
         "endpoint": ctx.endpoint,
@@ -254,10 +260,9 @@ def run(ctx: Context) -> Section:
 
 
 def _init(ctx: Context, section: Section, runs: int) -> None:
-    args = _init_args(ctx)
-    if args is None or not handler_path("search").is_file():
-        section.notes.append("init (import + first search) not measured: no corpus index")
+    if not handler_path("search").is_file():
         return
+    args = _init_args(ctx)
     env = {"OPENSEARCH_ENDPOINT": ctx.endpoint, "ARTICLES_INDEX": args["index"]}
     ours, base = _alternate(
         runs,

@@ -16,7 +16,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import coldstart, concurrency, ingest, machine, memory, packages, report, scale, search
+from bench import (
+    coldstart,
+    concurrency,
+    freshness,
+    ingest,
+    machine,
+    memory,
+    packages,
+    report,
+    scale,
+    search,
+)
 from bench.context import Context
 from bench.env import (
     ROOT,
@@ -35,13 +46,23 @@ BENCHMARKS: dict[str, tuple[str, Callable[[Context], Section]]] = {
     "ingest": (ingest.TITLE, ingest.run),
     "search": (search.TITLE, search.run),
     "concurrency": (concurrency.TITLE, concurrency.run),
+    "freshness": (freshness.TITLE, freshness.run),
     "memory": (memory.TITLE, memory.run),
     "scale": (scale.TITLE, scale.run),
     "packages": (packages.TITLE, packages.run),
 }
 # The order of the report follows the issue; the order of the run puts the quiet-machine
 # measurements (cold start) first and the ones that load the node hardest (scale) last.
-REPORT_ORDER = ["ingest", "search", "concurrency", "coldstart", "memory", "scale", "packages"]
+REPORT_ORDER = [
+    "ingest",
+    "search",
+    "concurrency",
+    "coldstart",
+    "memory",
+    "freshness",
+    "scale",
+    "packages",
+]
 
 
 def say(message: str) -> None:
