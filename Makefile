@@ -93,10 +93,14 @@ relevance: setup opensearch
 	@$(PY) -m tests.relevance.report
 
 # --- benchmarks (docs/benchmarks.md; not part of the test suite) ---
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-scale
 
 bench: setup
 	@$(PY) -m bench --profile full
 
 bench-quick: setup
 	@$(PY) -m bench --profile quick --out test-artifacts/bench-quick
+
+# Scale only, to 3M articles (~14 GB on disk, about an hour): merged into docs/benchmarks.md.
+bench-scale: setup
+	@$(PY) -m bench --profile scale --only search,scale --merge

@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine.facts(client)
     meta = {
         "profile": profile.name,
-        "command": "make bench" if profile.name == "full" else "make bench-quick",
+        "command": {"full": "make bench", "scale": "make bench-scale"}.get(
+            profile.name, "make bench-quick"
+        ),
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "benchmarks": chosen,
     }
