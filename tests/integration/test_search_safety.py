@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from cariberita.articles.document import lead_of
 
 from tests.relevance.api import env, invoke, search
 from tests.relevance.corpus import load
@@ -41,6 +42,7 @@ def search_index(os_client, index_alias, settings) -> Iterator[str]:
     # Past the article contract's limit and the index's highlight.max_analyzed_offset.
     huge = {**long_article, "id": HUGE_ID, "title": "Artikel Raksasa", "category": ["uji"]}
     huge["body"] = ("Paragraf pengisi tanpa kata kunci. " * 36_000) + "Akhirnya supernova terlihat."
+    huge["lead"] = lead_of(huge["body"])  # written by hand: the field ingest would add
     os_client.index(index=index_alias, id=HUGE_ID, body=huge, refresh=True)
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env(settings.opensearch_endpoint, index_alias).items():

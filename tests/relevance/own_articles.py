@@ -135,6 +135,8 @@ RAW_XSS_DOCUMENT: dict[str, Any] = {
     "id": "uji-xss-mentah",
     "title": f"Dokumen mentah {XSS} tentang banjir",
     "body": f"Isi mentah banjir {XSS} dengan <b>tebal</b> & tanda.",
+    # The body's start, where snippets are cut (articles/document.py, lead_of).
+    "lead": f"Isi mentah banjir {XSS} dengan <b>tebal</b> & tanda.",
     "category": ["peristiwa", XSS],
     "category_path": f"Peristiwa / {XSS}",
     "published_at": "2024-03-15T11:00:00+07:00",

@@ -14,6 +14,17 @@ from cariberita.articles.story import fingerprint
 # The indexed field naming the upload (``bucket/key``) an article's current version came from.
 # It keeps its first name, ``source``, so that indexes built before the rename stay valid.
 UPLOAD_FIELD = "source"
+# The ``lead`` field: the body's start, where search cuts its snippets (index/mapping.py). News
+# articles are a few thousand characters, so nearly all are whole in it.
+LEAD_CHARS = 5_000
+
+
+def lead_of(body: str, limit: int = LEAD_CHARS) -> str:
+    """The first ``limit`` characters of ``body``, cut at the last whitespace before it."""
+    if len(body) <= limit:
+        return body
+    cut = max(body.rfind(" ", 0, limit + 1), body.rfind("\n", 0, limit + 1))
+    return body[: cut if cut > 0 else limit].rstrip()
 
 
 def publisher_of(article: Article) -> str | None:
@@ -47,6 +58,7 @@ def to_document(
         "id": article.id,
         "title": article.title,
         "body": article.body,
+        "lead": lead_of(article.body),
         "category": categories,
         "category_path": article.category_path,
         "source_category": levels[-1] if levels else None,

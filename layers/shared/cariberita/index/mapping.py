@@ -1,4 +1,10 @@
-"""Field mapping of the articles index. Bump INDEX_VERSION when a change needs a reindex."""
+"""Field mapping of the articles index. Bump INDEX_VERSION when a change needs a reindex.
+
+An index built before the stored display fields and ``lead`` (below) answers searches with
+empty fields until ``cariberita-admin reindex`` rebuilds it with this mapping; ``lead`` (the
+snippets) comes only with each article's next ingest (``_reindex`` copies ``_source`` as it
+is). docs/operations.md, "Stored fields".
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,31 @@ INDEX_VERSION = 1
 # Bounded so that highlighting a very long body cannot fail the whole search.
 MAX_ANALYZED_OFFSET = 1_000_000
 
+# What a result shows, by name in the document -> the stored field that holds it as ingested.
+# Search reads these (``stored_fields``) and never ``_source``: reading any field from
+# ``_source`` parses the whole document, about 25 ms for a 490,000-character body, so a hit's
+# cost would grow with its body (docs/reliability.md, "Bounded cost per request"). A field with
+# a normalizer or a date stores its normalised form, so its ``shown`` twin keeps the original.
+SHOWN = {
+    "id": "id",
+    "title": "title",
+    "url": "url",
+    "category_path": "category_path",
+    "category": "category.shown",
+    "published_at": "published_at.shown",
+    "author": "author.shown",
+    "tags": "tags.shown",
+    "publisher": "publisher.shown",
+    "image_url": "image_url",
+    "story": "story",
+}
+_SHOWN_TWIN = {"shown": {"type": "keyword", "index": False, "doc_values": False, "store": True}}
 
-def _text(boost_exact: bool = True) -> dict[str, Any]:
-    # Offsets in the postings let the unified highlighter skip re-analysing long bodies.
+
+def _text(boost_exact: bool = True, store: bool = False) -> dict[str, Any]:
+    # Offsets in the postings let the unified highlighter skip re-analysing long bodies. A
+    # highlighted field is stored (with its exact twin): the highlighter reads a field that is
+    # not from ``_source``, which it parses whole.
     field: dict[str, Any] = {
         "type": "text",
         "analyzer": "id_news",
@@ -23,13 +51,18 @@ def _text(boost_exact: bool = True) -> dict[str, Any]:
         field["fields"] = {
             "exact": {"type": "text", "analyzer": "id_exact", "index_options": "offsets"}
         }
+    if store:
+        field["store"] = True
+        if boost_exact:
+            field["fields"]["exact"]["store"] = True
     return field
 
 
 def mappings() -> dict[str, Any]:
     """Mapping of an article document (see ``cariberita.articles.document``)."""
     lowercase_keyword = {"type": "keyword", "normalizer": "lowercase_keyword"}
-    title = _text()
+    shown_keyword = {**lowercase_keyword, "fields": _SHOWN_TWIN}
+    title = _text(store=True)
     title["fields"]["suggest"] = {
         "type": "search_as_you_type",
         "analyzer": "id_exact",
@@ -43,20 +76,27 @@ def mappings() -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "properties": {
-            "id": {"type": "keyword"},
+            "id": {"type": "keyword", "store": True},
             "title": title,
             "body": _text(),
+            # The body's first LEAD_CHARS characters (articles/document.py): snippets are
+            # highlighted here, so a hit costs the same whatever the length of its body.
+            "lead": _text(store=True),
             # Every breadcrumb level and the mapped site category, matched case-insensitively.
-            "category": lowercase_keyword,
+            "category": shown_keyword,
             # The breadcrumb as the source gave it (display and facets).
-            "category_path": {"type": "keyword"},
+            "category_path": {"type": "keyword", "store": True},
             # The publisher's own section label before any taxonomy mapping.
             "source_category": {"type": "keyword"},
-            "published_at": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
+            "published_at": {
+                "type": "date",
+                "format": "strict_date_optional_time||epoch_millis",
+                "fields": _SHOWN_TWIN,
+            },
             "updated_at": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
             "author": {
                 **lowercase_keyword,
-                "fields": {"text": {"type": "text", "analyzer": "id_exact"}},
+                "fields": {"text": {"type": "text", "analyzer": "id_exact"}, **_SHOWN_TWIN},
             },
             "editor": {
                 **lowercase_keyword,
@@ -64,13 +104,13 @@ def mappings() -> dict[str, Any]:
             },
             # Stored and analysed, but in no query's fields: captions describe a photo.
             "image_caption": {"type": "text", "analyzer": "id_news"},
-            "tags": lowercase_keyword,
-            "url": {"type": "keyword", "ignore_above": 2048},
-            "publisher": lowercase_keyword,
+            "tags": shown_keyword,
+            "url": {"type": "keyword", "ignore_above": 2048, "store": True},
+            "publisher": shown_keyword,
             # Shown, never searched: https only (articles/images.py).
-            "image_url": {"type": "keyword", "index": False, "doc_values": False},
+            "image_url": {"type": "keyword", "index": False, "doc_values": False, "store": True},
             # Fingerprint of title + opening shared by copies of a story: search collapses on it.
-            "story": {"type": "keyword"},
+            "story": {"type": "keyword", "store": True},
             # The S3 object (``bucket/key``) the current version of the article came from.
             "source": {"type": "keyword"},
             "ingested_at": {"type": "date"},

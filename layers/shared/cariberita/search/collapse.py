@@ -35,8 +35,8 @@ MAX_ROUNDS = 20
 
 
 def _story(hit: dict[str, Any]) -> str | None:
-    story = hit.get("_source", {}).get(query.STORY_FIELD)
-    return story if isinstance(story, str) else None
+    stories = (hit.get("fields") or {}).get(query.STORY_FIELD) or [None]
+    return stories[0] if isinstance(stories[0], str) else None
 
 
 def _representatives(
@@ -83,7 +83,7 @@ def page_after(
     scan = query.search_body(params, timeout_ms, position, rules)
     for unused in ("aggs", "highlight", "collapse"):
         scan.pop(unused, None)
-    scan.update(size=params.size * SCAN_FACTOR, _source=[query.STORY_FIELD])
+    scan.update(size=params.size * SCAN_FACTOR, **query.fetch((query.STORY_FIELD,)))
     kept: list[str] = []
     total: dict[str, Any] | None = None
     after = position.search_after

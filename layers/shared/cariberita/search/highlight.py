@@ -18,6 +18,9 @@ _STRAY = re.compile(f"[{PRE}{POST}]")
 # Most stored strings need no escaping at all; one scan finds out (this runs ~10 times per hit).
 _NEEDS_ESCAPING = re.compile(f"[&<>\"'{PRE}{POST}]")
 
+# Snippets are cut from the body's stored start (index/mapping.py, ``lead``), never the body
+# itself: the highlighter reads a field whole, so its cost per hit is bounded by the lead's size.
+SNIPPET_FIELD = "lead"
 BODY_FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
 # Shown when the body has no match (or q is empty): the start of the article.
@@ -51,8 +54,8 @@ def request() -> dict[str, Any]:
         "fields": {
             "title": {"number_of_fragments": 0},
             "title.exact": {"number_of_fragments": 0},
-            "body": body,
-            "body.exact": body,
+            SNIPPET_FIELD: body,
+            f"{SNIPPET_FIELD}.exact": body,
         },
     }
 

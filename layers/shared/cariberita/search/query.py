@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cariberita.index.mapping import SHOWN
 from cariberita.rules import steering
 from cariberita.search import facets, highlight, ranking
 from cariberita.search.cursor import Position
@@ -21,23 +22,19 @@ if TYPE_CHECKING:
     from cariberita.rules.compiled import Rules
 
 FACETS_TIME_ZONE = facets.TIME_ZONE
-# The body is not fetched: the highlighter returns its start when nothing in it matched.
-SOURCE_FIELDS = [
-    "id",
-    "title",
-    "url",
-    "category_path",
-    "category",
-    "published_at",
-    "author",
-    "tags",
-    "publisher",
-    "image_url",
-    "story",
-]
+# What a hit returns: stored fields only, never ``_source`` (a long body would be parsed whole;
+# index/mapping.py, ``SHOWN``). The body is not fetched: snippets come from its ``lead``.
+STORED_FIELDS = tuple(SHOWN.values())
+COPY_FIELDS = tuple(SHOWN[f] for f in ("id", "publisher", "published_at"))
+
+
+def fetch(fields: tuple[str, ...] = STORED_FIELDS) -> dict[str, Any]:
+    """The fetch part of a request (a hit's ``fields``, no ``_source``)."""
+    return {"_source": False, "stored_fields": list(fields)}
+
+
 # Collapse: the other copies of a story shown with it (their publishers), oldest first.
 COPIES_SHOWN = 10
-COPY_FIELDS = ["id", "publisher", "published_at"]
 STORY_FIELD = "story"
 _TIEBREAK = [{"id": {"order": "asc"}}]
 _SORTS: dict[str, list[dict[str, Any]]] = {
@@ -139,10 +136,10 @@ def collapse(params: SearchParams) -> dict[str, Any]:
         "name": "copies",
         "size": COPIES_SHOWN,
         "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, *_TIEBREAK],
-        "_source": COPY_FIELDS,
+        **fetch(COPY_FIELDS),
     }
     if params.sort == "newest":
-        copies["_source"] = SOURCE_FIELDS
+        copies.update(fetch())
         copies["highlight"] = highlight.request()
     return {"field": STORY_FIELD, "inner_hits": copies}
 
@@ -170,7 +167,7 @@ def search_body(
         "size": params.size,
         "track_total_hits": RESULT_WINDOW,  # counted exactly up to here, then "at least"
         "timeout": f"{timeout_ms}ms",
-        "_source": SOURCE_FIELDS,
+        **fetch(),
         "aggs": facets.aggregations(post_clauses(params), params.collapse),
         "highlight": highlight.request(),
     }

@@ -24,7 +24,7 @@ MAX_QUERY_TERMS = 30
 MINIMUM_SHOULD_MATCH = "20%"
 # Added to the more_like_this score (tens for a close match) for a shared category.
 CATEGORY_BOOST = 3.0
-_SOURCE = [f for f in query.SOURCE_FIELDS if f != query.STORY_FIELD]
+_FIELDS = tuple(f for f in query.STORED_FIELDS if f != query.STORY_FIELD)
 
 
 def body(seed: dict[str, Any], size: int, timeout_ms: int) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def body(seed: dict[str, Any], size: int, timeout_ms: int) -> dict[str, Any]:
         "size": size,
         "timeout": f"{timeout_ms}ms",
         "track_total_hits": False,
-        "_source": _SOURCE,
+        **query.fetch(_FIELDS),
         "query": ranking.with_recency(scoring),
         "collapse": {"field": query.STORY_FIELD},
     }

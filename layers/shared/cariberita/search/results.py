@@ -8,8 +8,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from cariberita.index.mapping import SHOWN
 from cariberita.search import highlight
 from cariberita.search.schemas import Article, ArticleSummary, SearchResult
+
+# Shown fields that hold a list (a stored field always comes back as one).
+_LISTS = frozenset({"category", "tags"})
+
+
+def shown(hit: dict[str, Any]) -> dict[str, Any]:
+    """A hit's shown values by document field name: its stored ``fields`` (search asks for no
+    ``_source``, see :data:`cariberita.search.query.STORED_FIELDS`), else its ``_source``."""
+    fields = hit.get("fields")
+    if not isinstance(fields, dict):
+        return dict(hit.get("_source") or {})
+    out: dict[str, Any] = {}
+    for name, stored in SHOWN.items():
+        values = fields.get(stored)
+        if isinstance(values, list) and values:
+            out[name] = values if name in _LISTS else values[0]
+    return out
+
+
+def _full(hit: dict[str, Any]) -> bool:
+    """Whether a collapsed copy carries a result's fields (it does on ``sort=newest``)."""
+    return SHOWN["title"] in (hit.get("fields") or {}) or "_source" in hit
 
 
 def safe_url(url: Any) -> str | None:
@@ -63,22 +86,20 @@ def search_result(hit: dict[str, Any], show_original: bool = False) -> SearchRes
     ``show_original`` shows the story's oldest copy instead of the hit itself (``sort=newest``).
     """
     copies, count = _copies(hit)
-    shown = copies[0] if show_original and copies and "_source" in copies[0] else hit
-    source = shown.get("_source", {})
-    marks = shown.get("highlight", {})
-    common = _common(source, shown["_id"])
+    chosen = copies[0] if show_original and copies and _full(copies[0]) else hit
+    marks = chosen.get("highlight", {})
+    common = _common(shown(chosen), chosen["_id"])
     titles = highlight.best(marks, "title")
     others = dict.fromkeys(
         highlight.escape(p)
         for c in copies
-        if c.get("_id") != shown["_id"]
-        and isinstance(p := c.get("_source", {}).get("publisher"), str)
+        if c.get("_id") != chosen["_id"] and isinstance(p := shown(c).get("publisher"), str)
     )
     others.pop(common["publisher"], None)
     return SearchResult(
         **common,
         title_html=highlight.render(titles[0]) if titles else common["title"],
-        snippet_html=highlight.snippet(highlight.best(marks, "body"), None),
+        snippet_html=highlight.snippet(highlight.best(marks, highlight.SNIPPET_FIELD), None),
         copies=count,
         other_publishers=list(others),
     )
@@ -86,7 +107,7 @@ def search_result(hit: dict[str, Any], show_original: bool = False) -> SearchRes
 
 def summary(hit: dict[str, Any]) -> ArticleSummary:
     """A hit as a plain article summary (related articles)."""
-    return ArticleSummary(**_common(hit.get("_source", {}), hit["_id"]))
+    return ArticleSummary(**_common(shown(hit), hit["_id"]))
 
 
 def article(doc: dict[str, Any]) -> Article:

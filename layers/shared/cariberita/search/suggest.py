@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cariberita.index.mapping import SHOWN
 from cariberita.search import highlight
 from cariberita.search.ranking import FUZZINESS
+from cariberita.search.results import shown
 from cariberita.search.schemas import Suggestion
 
 SUGGEST_SIZE = 6
@@ -29,7 +31,9 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
     return {
         "size": SUGGEST_SIZE,
         "timeout": f"{timeout_ms}ms",
-        "_source": ["id", "title", "url", "published_at"],
+        # Stored fields, never _source (a long body would be parsed whole): results.shown.
+        "_source": False,
+        "stored_fields": [SHOWN["id"], SHOWN["title"]],
         "track_total_hits": False,
         "query": {
             "bool": {
@@ -82,7 +86,7 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
 def shape_suggestions(response: dict[str, Any]) -> list[Suggestion]:
     out = []
     for hit in response.get("hits", {}).get("hits", []):
-        source = hit.get("_source", {})
+        source = shown(hit)
         out.append(
             Suggestion(
                 id=highlight.escape(source.get("id") or hit["_id"]),
