@@ -30,6 +30,8 @@ OPENAPI = ROOT / "api" / "openapi.json"
 TEMPLATE = ROOT / "template.yaml"
 DEFAULT_RESOURCES = ("/search", "/suggest", "/articles/{article_id}", "/categories", "/health")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+# API Gateway's limit for the request line and headers together; a longer request line is a 414.
+MAX_REQUEST_LINE = 10_240
 JSON = {"Content-Type": ["application/json"]}
 
 
@@ -117,6 +119,31 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
         server_version = "cariberita-local"
         protocol_version = "HTTP/1.1"
 
+        def __getattr__(self, name: str) -> Any:
+            # An unknown method reaches the router too (API Gateway's 403), not http.server's 501.
+            if name.startswith("do_"):
+                return self._api
+            raise AttributeError(name)
+
+        def parse_request(self) -> bool:
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline, self.command, self.request_version = "", "", "HTTP/1.1"
+                self.close_connection = True
+                self.send_error(414)
+                return False
+            return super().parse_request()
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """http.server's own errors (bad request line, 414, 431) as JSON, like the API's."""
+            self.close_connection = True
+            if self.request_version in ("", "HTTP/0.9"):  # a broken request line: answer in 1.1
+                self.request_version = "HTTP/1.1"
+            short = message or self.responses.get(code, ("Error",))[0]
+            headers = {**JSON, "Connection": ["close"]}
+            self._send(code, headers, error_body(short))
+
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
             if path in api.local_routes:
@@ -128,12 +155,19 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
 
         def _api(self) -> None:
             path = self.path.split("?")[0]
+            declared = self.headers.get("Content-Length", "0").strip()
+            if not declared.isdigit() or not declared.isascii():
+                # The body's end is unknown: answer and close rather than read a guess.
+                self.send_error(400, "Invalid Content-Length")
+                return
+            length = int(declared)
             found = match_resource(api.resources, path, self.command)
             if found is None:
+                self.close_connection = length > 0  # its body stays unread
                 self._send(403, JSON, error_body("Missing Authentication Token"))
                 return
-            length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
+                self.close_connection = True  # the body stays unread
                 self._send(413, JSON, error_body("Request Too Long"))
                 return
             body = self.rfile.read(length) if length else b""
@@ -188,6 +222,9 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
         def _send(self, status: int, headers: dict[str, list[str]], body: bytes) -> None:
             self.send_response(status)
             for name, values in headers.items():
+                if name.lower() == "connection" and self.close_connection:
+                    self.send_header("Connection", "close")
+                    continue
                 if name.lower() in ("content-length", "connection", "transfer-encoding"):
                     continue
                 for value in values:
