@@ -15,6 +15,7 @@ from opensearchpy import exceptions as os_errors
 
 from cariberita.errors import NotFound, SearchUnavailable
 from cariberita.observability import logger
+from cariberita.search.legacy import IndexShape
 
 T = TypeVar("T")
 
@@ -36,8 +37,13 @@ class OpenSearchStore:
         self._client = client
         self._index = index
         self._timeout_s = timeout_ms / 1000
+        # Whether the index predates stored fields (search/legacy.py): one per container.
+        self.shape = IndexShape()
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.shape.search(self._search, body)
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
         response: dict[str, Any] = self._call(
             lambda: self._client.search(
                 index=self._index, body=body, request_timeout=self._timeout_s

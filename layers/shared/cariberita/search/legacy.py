@@ -1,0 +1,112 @@
+"""Search over an index built before the stored display fields (``INDEX_VERSION`` 1).
+
+After a deploy and before ``cariberita-admin reindex``, the live index has the old mapping:
+nothing is stored, so a request for ``stored_fields`` with ``"_source": false`` returns hits
+without fields, and most documents have no ``story``, which a collapse would fold into one
+result (OpenSearch groups missing values together). No request can ask the search role for the
+mapping, so the shape is learnt from the answers themselves, once per container:
+
+- a hit without its stored ``title`` (every article has one) although the request asked for
+  it means the index is *legacy*: the same request is sent again in its legacy form, and the
+  verdict holds for ``LEGACY_TTL_S``; after that the normal form is tried again (one extra
+  round trip per container every few minutes, only on a legacy index);
+- the legacy form (:func:`adapt`) reads the display fields from ``_source`` (only those, not
+  the body), highlights ``body`` (bounded by ``highlight.MAX_HIGHLIGHT_OFFSET``) besides
+  ``lead`` so a snippet shows where ``lead`` is missing, and does not collapse: every article
+  shows as before. It still asks for the stored fields, so the first answer from a rebuilt
+  index ends the legacy verdict at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from cariberita.index.mapping import SHOWN
+from cariberita.search import highlight
+
+LEGACY_TTL_S = 300.0
+# Stored field -> the document field it shows (``category.shown`` -> ``category``).
+_DOCUMENT_FIELD = {stored: name for name, stored in SHOWN.items()}
+_TITLE = SHOWN["title"]
+# Asked besides the snippet field in legacy form: an old document has a body and no lead.
+BODY_FIELD = "body"
+
+Send = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def asks_stored_title(body: dict[str, Any]) -> bool:
+    return body.get("_source") is False and _TITLE in (body.get("stored_fields") or ())
+
+
+def lacks_stored_fields(body: dict[str, Any], response: dict[str, Any]) -> bool:
+    """Whether ``response`` shows an index without stored display fields."""
+    if not asks_stored_title(body):
+        return False
+    hits = response.get("hits", {}).get("hits", [])
+    return any(_TITLE not in (hit.get("fields") or {}) for hit in hits)
+
+
+def has_stored_fields(response: dict[str, Any]) -> bool:
+    """Whether every hit of ``response`` carries its stored title (and there is one)."""
+    hits = response.get("hits", {}).get("hits", [])
+    return bool(hits) and all(_TITLE in (hit.get("fields") or {}) for hit in hits)
+
+
+def adapt(body: dict[str, Any]) -> dict[str, Any]:
+    """The legacy form of a request: display fields from ``_source``, no collapse, body
+    snippets, no story count."""
+    out = dict(body)
+    out.pop("collapse", None)
+    if out.get("_source") is False and out.get("stored_fields"):
+        fields = [_DOCUMENT_FIELD[f] for f in out["stored_fields"] if f in _DOCUMENT_FIELD]
+        out["_source"] = {"includes": fields}
+    if isinstance(out.get("aggs"), dict) and "stories" in out["aggs"]:
+        out["aggs"] = {k: v for k, v in out["aggs"].items() if k != "stories"}
+    marks = out.get("highlight")
+    if isinstance(marks, dict) and highlight.SNIPPET_FIELD in marks.get("fields", {}):
+        shown = marks["fields"][highlight.SNIPPET_FIELD]
+        out["highlight"] = {
+            **marks,
+            "fields": {**marks["fields"], BODY_FIELD: shown, f"{BODY_FIELD}.exact": shown},
+        }
+    return out
+
+
+class IndexShape:
+    """Whether the live index is legacy, learnt from answers (see the module docstring)."""
+
+    def __init__(self, ttl_s: float = LEGACY_TTL_S, clock: Callable[[], float] = time.monotonic):
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._legacy_until = 0.0
+
+    @property
+    def legacy(self) -> bool:
+        return self._clock() < self._legacy_until
+
+    def search(self, send: Send, body: dict[str, Any]) -> dict[str, Any]:
+        """``send(body)``, in legacy form while the index is legacy; re-sent once in legacy
+        form when the answer shows it has just become so."""
+        if self.legacy:
+            response = send(adapt(body))
+            if has_stored_fields(response):
+                self._legacy_until = 0.0  # rebuilt: the next request has the normal form
+            return response
+        response = send(body)
+        if lacks_stored_fields(body, response):
+            self._legacy_until = self._clock() + self._ttl_s
+            response = send(adapt(body))
+        return response
+
+
+def shape_of(store: Any) -> IndexShape | None:
+    """The store's :class:`IndexShape`, if it keeps one (fakes in unit tests need not)."""
+    shape = getattr(store, "shape", None)
+    return shape if isinstance(shape, IndexShape) else None
+
+
+def is_legacy(store: Any) -> bool:
+    shape = shape_of(store)
+    return shape is not None and shape.legacy
