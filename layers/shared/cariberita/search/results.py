@@ -10,6 +10,7 @@ from typing import Any
 
 from cariberita.index.mapping import SHOWN
 from cariberita.search import highlight
+from cariberita.search.legacy import BODY_FIELD
 from cariberita.search.schemas import Article, ArticleSummary, SearchResult
 
 # Shown fields that hold a list (a stored field always comes back as one).
@@ -18,11 +19,12 @@ _LISTS = frozenset({"category", "tags"})
 
 def shown(hit: dict[str, Any]) -> dict[str, Any]:
     """A hit's shown values by document field name: its stored ``fields`` (search asks for no
-    ``_source``, see :data:`cariberita.search.query.STORED_FIELDS`), else its ``_source``."""
+    ``_source``, see :data:`cariberita.search.query.STORED_FIELDS`), over its ``_source`` (an
+    index built before stored fields is read that way, search/legacy.py)."""
+    out: dict[str, Any] = dict(hit.get("_source") or {})
     fields = hit.get("fields")
     if not isinstance(fields, dict):
-        return dict(hit.get("_source") or {})
-    out: dict[str, Any] = {}
+        return out
     for name, stored in SHOWN.items():
         values = fields.get(stored)
         if isinstance(values, list) and values:
@@ -99,10 +101,15 @@ def search_result(hit: dict[str, Any], show_original: bool = False) -> SearchRes
     return SearchResult(
         **common,
         title_html=highlight.render(titles[0]) if titles else common["title"],
-        snippet_html=highlight.snippet(highlight.best(marks, highlight.SNIPPET_FIELD), None),
+        snippet_html=highlight.snippet(_snippet_marks(marks), None),
         copies=count,
         other_publishers=list(others),
     )
+
+
+def _snippet_marks(marks: dict[str, list[str]]) -> list[str] | None:
+    # A document from before ``lead`` has only its body, highlighted in legacy form.
+    return highlight.best(marks, highlight.SNIPPET_FIELD) or highlight.best(marks, BODY_FIELD)
 
 
 def summary(hit: dict[str, Any]) -> ArticleSummary:

@@ -16,6 +16,7 @@ from cariberita.search import (
     cursor,
     facets,
     highlight,
+    legacy,
     query,
     related,
     results,
@@ -48,9 +49,10 @@ def search(
     first_page = position is None and params.page == 1
     # Did-you-mean rides in the same request (suggest.py): one round trip per search.
     spelling = suggest.spelling_section(params.q) if params.q and first_page else None
-    if params.collapse and position is not None:
+    response = None
+    if params.collapse and position is not None and not legacy.is_legacy(store):
         response = collapse.page_after(store, params, timeout_ms, position, rules)
-    else:
+    if response is None or legacy.is_legacy(store):  # an index without stories: no collapse
         body = query.search_body(params, timeout_ms, position, rules)
         if spelling:
             body["suggest"] = spelling
@@ -58,7 +60,8 @@ def search(
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]
     aggs = response.get("aggregations", {})
-    stories = facets.stories(aggs) if params.collapse else None
+    collapsed = params.collapse and not legacy.is_legacy(store)
+    stories = facets.stories(aggs) if collapsed else None
     seen = (position.seen if position else params.offset) + len(hits)
     if stories is not None:  # collapsed: pages count stories, not articles
         more = len(hits) == params.size and seen < stories
@@ -68,7 +71,7 @@ def search(
     did_you_mean = None
     if spelling and total["value"] < suggest.FEW_HITS:
         did_you_mean = suggest.top_spelling(response, params.q)
-    original = params.collapse and params.sort == "newest"
+    original = collapsed and params.sort == "newest"
     latency_ms = (time.perf_counter() - started) * 1000
     analytics.record_search(params, total["value"], latency_ms, did_you_mean)
     return SearchResponse(
