@@ -27,6 +27,22 @@ def lead_of(body: str, limit: int = LEAD_CHARS) -> str:
     return body[: cut if cut > 0 else limit].rstrip()
 
 
+# Fields ``to_document`` derives from others; an index copied from an older one may lack them,
+# and the reindex fills them from each document's ``_source`` (index/reindex.py).
+DERIVED_FIELDS = ("lead", "story")
+
+
+def derived(title: str, body: str) -> dict[str, str]:
+    """The derived fields of an article with this title and body (never missing: a story
+    fingerprint exists for any text, so search can always collapse on it)."""
+    return {"lead": lead_of(body), "story": fingerprint(title, body)}
+
+
+def derived_for(source: dict[str, Any]) -> dict[str, str]:
+    """:func:`derived` for a stored document's ``_source`` (title and body may be absent)."""
+    return derived(str(source.get("title") or ""), str(source.get("body") or ""))
+
+
 def publisher_of(article: Article) -> str | None:
     """The given publisher, else the URL's host without ``www.``."""
     if article.publisher:
@@ -54,11 +70,12 @@ def to_document(
     site = mapping.site_category(levels)
     known = {c.casefold() for c in levels}
     categories = levels + ([site] if site and site.casefold() not in known else [])
+    shared = derived(article.title, article.body)
     return {
         "id": article.id,
         "title": article.title,
         "body": article.body,
-        "lead": lead_of(article.body),
+        "lead": shared["lead"],
         "category": categories,
         "category_path": article.category_path,
         "source_category": levels[-1] if levels else None,
@@ -72,7 +89,7 @@ def to_document(
         "publisher": publisher_of(article),
         "image_url": article.image_url,
         # Copies of one story share it; search collapses on it (articles/story.py).
-        "story": fingerprint(article.title, article.body),
+        "story": shared["story"],
         UPLOAD_FIELD: upload,
         "ingested_at": iso(ingested_at or datetime.now(UTC)),
     }

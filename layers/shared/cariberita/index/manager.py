@@ -3,8 +3,9 @@
 The alias (``articles`` by default) is what the functions read and write; behind it sits one
 concrete index ``<alias>-v<N>``. Creating is idempotent: a second run changes nothing, new
 fields and a new replica count are applied live, and changed analysis (any word list, the
-acronyms included) is *reported* as ``reindex_needed``: OpenSearch changes analysis only on a
-closed index, and the index readers use is never closed. The change then goes through
+acronyms included) or a changed field definition (``store``, an analyser) is *reported* as
+``reindex_needed``: OpenSearch changes these only on a closed index or not at all, and the
+index readers use is never closed. The change then goes through
 ``cariberita.index.reindex`` to a new version and an atomic alias swap.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, RequestError
 
+from cariberita.articles.document import DERIVED_FIELDS
 from cariberita.index.mapping import INDEX_VERSION, index_body
 
 
@@ -64,10 +66,11 @@ def ensure_index(
     """Make ``alias`` point at an index with the current definition; return what was done.
 
     Returns ``created``, ``updated`` (replicas or new fields applied live), ``unchanged``, or
-    ``reindex_needed``: the shipped analysis differs from the live index's, which is left as
-    it is (never closed) until ``cariberita-admin reindex`` builds a new version. Safe to run
-    on every deploy and from several processes at once. ``replicas=None`` creates without
-    replicas and leaves an existing index's count alone.
+    ``reindex_needed``: the shipped analysis or mapping differs from the live index's in a way
+    OpenSearch cannot apply to an open index (see :func:`_update_live`); what can be applied
+    is, the rest waits (never closed) until ``cariberita-admin reindex`` builds a new version.
+    Safe to run on every deploy and from several processes at once. ``replicas=None`` creates
+    without replicas and leaves an existing index's count alone.
     """
     current = aliased_indices(client, alias)
     if not current:
@@ -95,33 +98,84 @@ def analysis_differs(client: OpenSearch, name: str) -> bool:
     return bool(_normalise(stored.get("analysis", {})) != _normalise(wanted))
 
 
+@dataclass(frozen=True)
+class MappingDifference:
+    """How the live index's mapping differs from the shipped one, field by field."""
+
+    missing: dict[str, Any]  # shipped fields the live index lacks: added in place
+    changed: tuple[str, ...]  # fields defined differently (stored, analysed...): a reindex
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.changed)
+
+
+def mapping_difference(client: OpenSearch, name: str) -> MappingDifference:
+    """Compare index ``name``'s mapping with the shipped one (top-level fields)."""
+    live = client.indices.get_mapping(index=name)[name]["mappings"].get("properties", {})
+    wanted = index_body()["mappings"]["properties"]
+    return MappingDifference(
+        missing={f: spec for f, spec in wanted.items() if f not in live},
+        changed=tuple(
+            sorted(f for f, spec in wanted.items() if f in live and not _same(live[f], spec))
+        ),
+    )
+
+
+# What GET _mapping leaves out or adds although it is what was asked: the default date format
+# is omitted, a search_as_you_type field reports doc_values false.
+_DEFAULT_DATE_FORMAT = "strict_date_optional_time||epoch_millis"
+
+
+def _canonical(spec: Any) -> Any:
+    if not isinstance(spec, dict):
+        return spec
+    out = {k: _canonical(v) for k, v in spec.items()}
+    if out.get("format") == _DEFAULT_DATE_FORMAT:
+        del out["format"]
+    if out.get("type") == "search_as_you_type":
+        out.pop("doc_values", None)
+    return out
+
+
+def _same(live: Any, wanted: Any) -> bool:
+    return bool(_normalise(_canonical(live)) == _normalise(_canonical(wanted)))
+
+
 def _update_live(client: OpenSearch, name: str, replicas: int | None) -> str:
-    """Apply what OpenSearch changes on an open index; report analysis changes, never close."""
-    wanted = index_body()
+    """Apply what OpenSearch changes on an open index; report the rest, never close.
+
+    ``reindex_needed`` when the analysis differs, a field is defined differently (``store``
+    cannot be switched on in place, an analyser not changed), a new field cannot be added, a
+    field derived at ingest (``lead``, ``story``) was just added to an index that has documents
+    without it, or the live version is older than ``INDEX_VERSION``.
+    """
     changed = False
     stored = client.indices.get_settings(index=name)[name]["settings"]["index"]
-    stale_analysis = analysis_differs(client, name)
+    stale = analysis_differs(client, name) or (version_of(name) or 0) < INDEX_VERSION
     if replicas is not None and str(stored.get("number_of_replicas")) != str(replicas):
         # Replicas are a dynamic setting: a deploy that changes IndexReplicas applies it live.
         client.indices.put_settings(index=name, body={"index": {"number_of_replicas": replicas}})
         changed = True
-    mapping = client.indices.get_mapping(index=name)[name]["mappings"]
-    missing = {
-        field: spec
-        for field, spec in wanted["mappings"]["properties"].items()
-        if field not in mapping.get("properties", {})
-    }
-    if missing:
+    difference = mapping_difference(client, name)
+    stale = stale or bool(difference.changed)
+    for field, spec in difference.missing.items():
+        # One by one: a field that needs the new analysis waits for the new version, the
+        # others are added now, so that ingest (strict mapping) can write them meanwhile.
         try:
-            client.indices.put_mapping(index=name, body={"properties": missing})
+            client.indices.put_mapping(index=name, body={"properties": {field: spec}})
             changed = True
         except RequestError:
-            if not stale_analysis:
-                raise
-            # A new field on a new analyzer arrives with the new version.
-    if stale_analysis:
+            stale = True
+    if set(difference.missing) & set(DERIVED_FIELDS) and _has_documents(client, name):
+        stale = True  # its documents get them from the reindex (index/reindex.py fills them)
+    if stale:
         return "reindex_needed"
     return "updated" if changed else "unchanged"
+
+
+def _has_documents(client: OpenSearch, name: str) -> bool:
+    return int(client.count(index=name).get("count", 0)) > 0
 
 
 def _normalise(value: Any) -> Any:

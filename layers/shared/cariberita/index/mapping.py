@@ -1,9 +1,10 @@
 """Field mapping of the articles index. Bump INDEX_VERSION when a change needs a reindex.
 
-An index built before the stored display fields and ``lead`` (below) answers searches with
-empty fields until ``cariberita-admin reindex`` rebuilds it with this mapping; ``lead`` (the
-snippets) comes only with each article's next ingest (``_reindex`` copies ``_source`` as it
-is). docs/operations.md, "Stored fields".
+Version 2 stores the display fields and adds ``lead`` and ``story`` (derived at ingest). An
+index built before (version 1) is reported ``reindex_needed`` by the deploy; until the reindex,
+search reads its ``_source`` and does not collapse (search/legacy.py), and the reindex fills
+``lead`` and ``story`` from each document's ``_source`` (index/reindex.py). docs/operations.md,
+"Stored fields".
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from cariberita.index.analysis import analysis_settings
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # Bounded so that highlighting a very long body cannot fail the whole search.
 MAX_ANALYZED_OFFSET = 1_000_000

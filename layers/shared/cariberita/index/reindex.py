@@ -12,6 +12,12 @@ end, then catches up what ingest wrote during the copy:
    source: missing or older ones are copied again, ones deleted during the copy are deleted;
 4. only when the check is clean does one ``_aliases`` call move the alias (reads and writes).
 
+``_reindex`` copies ``_source`` as it is, so a document from an index built before a derived
+field existed (``lead``, ``story``: articles/document.py) arrives without it. After the copy
+and after every catch-up pass, :func:`fill_derived` computes them in Python from the
+document's ``_source`` with the functions ingest uses and writes the document back with its
+own version (``external_gte``), and the check by id also requires them on every document.
+
 Copies keep newer-wins: ``version_type: external_gte`` (the same rule as ingest) with
 ``conflicts: proceed``, so a pass never overwrites a newer copy with an older one. If anything
 fails the alias stays where it was, the write block is lifted, and ``ReindexError`` says why
@@ -31,6 +37,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError
 from opensearchpy.helpers import bulk, scan
 
+from cariberita.articles.document import DERIVED_FIELDS, derived_for
 from cariberita.errors import CariBeritaError
 from cariberita.index.manager import aliased_indices, concrete_name, version_of
 from cariberita.index.mapping import index_body
@@ -46,6 +53,9 @@ IDS_PER_COPY = 1_000
 # Settings a new version inherits from the live one (the rest comes from the shipped body).
 INHERITED = ("number_of_shards", "number_of_replicas", "auto_expand_replicas", "refresh_interval")
 WRITE_BLOCK = "index.blocks.write"
+# Documents read (whole ``_source``) and written back per bulk request by fill_derived.
+FILL_BATCH = 200
+FILL_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ReindexError(CariBeritaError):
@@ -61,16 +71,18 @@ class Difference:
     missing: tuple[str, ...]  # in the source, not (or older) in the target
     extra: tuple[str, ...]  # in the target only: deleted from the source during the copy
     newer_in_target: tuple[str, ...]  # never expected: nothing else writes to the target
+    underived: tuple[str, ...] = ()  # in the target without a derived field (lead, story)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.extra or self.newer_in_target)
+        return not (self.missing or self.extra or self.newer_in_target or self.underived)
 
     def summary(self) -> str:
         return (
             f"{self.source_documents} in source, {self.target_documents} in target, "
             f"{len(self.missing)} missing or older, {len(self.extra)} deleted in source, "
-            f"{len(self.newer_in_target)} newer in target"
+            f"{len(self.newer_in_target)} newer in target, "
+            f"{len(self.underived)} without {'/'.join(DERIVED_FIELDS)}"
         )
 
 
@@ -158,7 +170,84 @@ def id_versions(client: OpenSearch, index: str) -> dict[str, int]:
     return {hit["_id"]: int(hit["_version"]) for hit in hits}
 
 
-def compare(client: OpenSearch, source: str, target: str) -> Difference:
+def _lacking_derived() -> dict[str, Any]:
+    """Documents without one of the derived fields."""
+    return {
+        "bool": {
+            "should": [{"bool": {"must_not": {"exists": {"field": f}}}} for f in DERIVED_FIELDS],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def underived_ids(client: OpenSearch, index: str) -> tuple[str, ...]:
+    """Ids of the documents of ``index`` that lack a derived field (``lead``, ``story``)."""
+    client.indices.refresh(index=index)
+    hits = scan(
+        client,
+        index=index,
+        query={"query": _lacking_derived(), "_source": False, "sort": ["_doc"]},
+        size=5_000,
+        scroll="2m",
+    )
+    return tuple(sorted(hit["_id"] for hit in hits))
+
+
+def fill_derived(client: OpenSearch, index: str, progress: Progress = _quiet) -> int:
+    """Compute the derived fields of every document of ``index`` that lacks one; return how many
+    were written.
+
+    Each is recomputed from its ``_source`` (``articles.document.derived_for``, what ingest
+    writes) and indexed again with its own version and ``external_gte``: a newer copy written
+    meanwhile (a catch-up pass) wins, its own fields are filled by the next call. Raises
+    ReindexError when a write fails for any other reason than such a newer copy.
+    """
+    client.indices.refresh(index=index)
+    hits = scan(
+        client,
+        index=index,
+        query={"query": _lacking_derived(), "version": True, "sort": ["_doc"]},
+        size=FILL_BATCH,
+        scroll="5m",
+    )
+    actions = (
+        {
+            "_op_type": "index",
+            "_id": hit["_id"],
+            "version": int(hit["_version"]),
+            "version_type": "external_gte",
+            "_source": {**hit["_source"], **derived_for(hit["_source"])},
+        }
+        for hit in hits
+    )
+    written, errors = bulk(
+        client,
+        actions,
+        index=index,
+        chunk_size=FILL_BATCH,
+        max_chunk_bytes=FILL_MAX_BYTES,
+        raise_on_error=False,
+        refresh=True,
+    )
+    failed = [e for e in errors if _status(e) != 409]  # 409: a newer copy arrived meanwhile
+    if failed:
+        raise ReindexError(
+            f"filling {'/'.join(DERIVED_FIELDS)} in {index}: {len(failed)} documents failed, "
+            f"first: {str(failed[0])[:300]}"
+        )
+    if written:
+        progress(f"filled {'/'.join(DERIVED_FIELDS)} of {written} documents in {index}")
+    return int(written)
+
+
+def _status(error: Any) -> int:
+    item: Any = next(iter(error.values()), {}) if isinstance(error, dict) else {}
+    return int(item.get("status", 0)) if isinstance(item, dict) else 0
+
+
+def compare(client: OpenSearch, source: str, target: str, derived: bool = False) -> Difference:
+    """``target`` against ``source`` by id and version; ``derived``: also list the target's
+    documents without a derived field."""
     wanted, have = id_versions(client, source), id_versions(client, target)
     return Difference(
         source_documents=len(wanted),
@@ -166,6 +255,7 @@ def compare(client: OpenSearch, source: str, target: str) -> Difference:
         missing=tuple(sorted(i for i, v in wanted.items() if have.get(i, -1) < v)),
         extra=tuple(sorted(set(have) - set(wanted))),
         newer_in_target=tuple(sorted(i for i, v in wanted.items() if have.get(i, -1) > v)),
+        underived=underived_ids(client, target) if derived else (),
     )
 
 
@@ -180,10 +270,15 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def repair(client: OpenSearch, source: str, target: str, difference: Difference) -> None:
-    """Copy missing or older documents again; delete the ones the source no longer has."""
+def repair(
+    client: OpenSearch, source: str, target: str, difference: Difference, derived: bool = False
+) -> None:
+    """Copy missing or older documents again; delete the ones the source no longer has;
+    ``derived``: fill the derived fields of what was copied (and of any other lacking them)."""
     for ids in _chunks(difference.missing, IDS_PER_COPY):
         copy(client, source, target, query={"ids": {"values": ids}})
+    if derived and (difference.missing or difference.underived):
+        fill_derived(client, target)
     if difference.extra:
         # POST <target>/_bulk: a domain with rest.action.multi.allow_explicit_index false (the
         # created one) refuses an index named in the body, and operator policies name paths.
@@ -233,12 +328,14 @@ def converge_and_swap(
     since: datetime | None,
     progress: Progress = _quiet,
     health_timeout_s: int = 300,
+    derived: bool = False,
 ) -> dict[str, Any]:
     """Catch ``target`` up with the live ``source``, check it by id, then swap the alias.
 
     ``since``: when the full copy started (None: no time-based passes, the check by id does
-    it all). On any failure the source is writable again, the alias unchanged, and
-    ReindexError raised.
+    it all). ``derived``: fill the derived fields after every pass and require them on every
+    document (a reindex; a rollback to an older version does not). On any failure the source
+    is writable again, the alias unchanged, and ReindexError raised.
     """
     passes = 0
     if since is not None:
@@ -246,6 +343,8 @@ def converge_and_swap(
         while passes < MAX_CATCH_UP_PASSES:
             started = datetime.now(UTC)
             seen = copy(client, source, target, query=_since(mark), progress=progress)["total"]
+            if derived:
+                fill_derived(client, target, progress)
             passes += 1
             mark = started
             progress(f"catch-up pass {passes}: {seen} documents looked at")
@@ -253,17 +352,19 @@ def converge_and_swap(
                 break  # settled, or no longer shrinking: the write block ends it
             previous = seen
     else:
-        repair(client, source, target, compare(client, source, target))
+        repair(client, source, target, compare(client, source, target, derived), derived)
     _wait_for_health(client, source, target, health_timeout_s)
     _set_write_block(client, source, True)
     try:
         if since is not None:
             copy(client, source, target, query=_since(mark), progress=progress)
-        difference = compare(client, source, target)
+            if derived:
+                fill_derived(client, target, progress)
+        difference = compare(client, source, target, derived)
         if not difference.clean:
             progress(f"repairing: {difference.summary()}")
-            repair(client, source, target, difference)
-            difference = compare(client, source, target)
+            repair(client, source, target, difference, derived)
+            difference = compare(client, source, target, derived)
         if not difference.clean:
             raise ReindexError(f"{target} does not match {source}: {difference.summary()}")
         swap(client, alias, source, target)
@@ -318,7 +419,8 @@ def reindex(
         )
         progress(f"copying {source} -> {target}")
         first = copy(client, source, target, progress=progress)
-        outcome = converge_and_swap(client, alias, source, target, started, progress)
+        filled = fill_derived(client, target, progress)
+        outcome = converge_and_swap(client, alias, source, target, started, progress, derived=True)
     except ReindexError as exc:
         raise ReindexError(_resume_hint(alias, source, target, str(exc))) from exc
     except Exception as exc:
@@ -332,6 +434,7 @@ def reindex(
         "from": source,
         "to": target,
         "copied": first.get("total", 0),
+        "derived_filled": filled,
         "catch_up_passes": outcome["passes"],
         "documents": outcome["documents"],
         "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
