@@ -7,9 +7,11 @@ result (OpenSearch groups missing values together). No request can ask the searc
 mapping, so the shape is learnt from the answers themselves, once per container:
 
 - a hit without its stored ``title`` (every article has one) although the request asked for
-  it means the index is *legacy*: the same request is sent again in its legacy form, and the
-  verdict holds for ``LEGACY_TTL_S``; after that the normal form is tried again (one extra
-  round trip per container every few minutes, only on a legacy index);
+  it, or a refused collapse on an unmapped ``story`` (the search function can be updated
+  before the deploy's bootstrap adds the field), means the index is *legacy*: the same
+  request is sent again in its legacy form, and the verdict holds for ``LEGACY_TTL_S``;
+  after that the normal form is tried again (one extra round trip per container every few
+  minutes, only on a legacy index);
 - the legacy form (:func:`adapt`) reads the display fields from ``_source`` (only those, not
   the body), highlights ``body`` (bounded by ``highlight.MAX_HIGHLIGHT_OFFSET``) besides
   ``lead`` so a snippet shows where ``lead`` is missing, and does not collapse: every article
@@ -34,6 +36,11 @@ _TITLE = SHOWN["title"]
 BODY_FIELD = "body"
 
 Send = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class UnmappedField(Exception):
+    """The index refused a request on a field it does not map (a collapse on ``story`` before
+    the deploy added it): the index is legacy."""
 
 
 def asks_stored_title(body: dict[str, Any]) -> bool:
@@ -94,8 +101,13 @@ class IndexShape:
             if has_stored_fields(response):
                 self._legacy_until = 0.0  # rebuilt: the next request has the normal form
             return response
-        response = send(body)
-        if lacks_stored_fields(body, response):
+        try:
+            response = send(body)
+        except UnmappedField:
+            if adapt(body) == body:
+                raise  # nothing the legacy form would change: a bug, not an old index
+            response = None
+        if response is None or lacks_stored_fields(body, response):
             self._legacy_until = self._clock() + self._ttl_s
             response = send(adapt(body))
         return response

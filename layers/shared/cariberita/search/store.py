@@ -15,7 +15,7 @@ from opensearchpy import exceptions as os_errors
 
 from cariberita.errors import NotFound, SearchUnavailable
 from cariberita.observability import logger
-from cariberita.search.legacy import IndexShape
+from cariberita.search.legacy import IndexShape, UnmappedField
 
 T = TypeVar("T")
 
@@ -90,6 +90,9 @@ class OpenSearchStore:
                     "opensearch unavailable", extra={"status": status, "error": str(exc)[:500]}
                 )
                 raise SearchUnavailable(f"status {status}") from exc
+            if status == 400 and "no mapping found for" in str(exc):
+                # An index from before ``story`` cannot collapse on it (search/legacy.py).
+                raise UnmappedField(str(exc)[:300]) from exc
             raise  # a 4xx we caused is a bug: logged and answered as a generic 500
 
 
