@@ -101,6 +101,7 @@ class IndexShape:
             if has_stored_fields(response):
                 self._legacy_until = 0.0  # rebuilt: the next request has the normal form
             return response
+        response: dict[str, Any] | None
         try:
             response = send(body)
         except UnmappedField:
