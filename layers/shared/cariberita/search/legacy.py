@@ -97,10 +97,10 @@ class IndexShape:
         """``send(body)``, in legacy form while the index is legacy; re-sent once in legacy
         form when the answer shows it has just become so."""
         if self.legacy:
-            response = send(adapt(body))
-            if has_stored_fields(response):
+            answer = send(adapt(body))
+            if has_stored_fields(answer):
                 self._legacy_until = 0.0  # rebuilt: the next request has the normal form
-            return response
+            return answer
         response: dict[str, Any] | None
         try:
             response = send(body)
@@ -108,10 +108,10 @@ class IndexShape:
             if adapt(body) == body:
                 raise  # nothing the legacy form would change: a bug, not an old index
             response = None
-        if response is None or lacks_stored_fields(body, response):
-            self._legacy_until = self._clock() + self._ttl_s
-            response = send(adapt(body))
-        return response
+        if response is not None and not lacks_stored_fields(body, response):
+            return response
+        self._legacy_until = self._clock() + self._ttl_s
+        return send(adapt(body))
 
 
 def shape_of(store: Any) -> IndexShape | None:
