@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from cariberita.index import manager
+from cariberita.index.mapping import INDEX_VERSION
 
 from tests.support.handlers import load_handler_module
 from tests.support.names import unique_name
@@ -87,7 +88,7 @@ def test_create_builds_the_index_and_answers_over_http(
     assert answer["content_type"] == ""  # the URL is signed without one
     assert answer["body"]["Data"] == {
         "Alias": alias,
-        "Index": f"{alias}-v1",
+        "Index": f"{alias}-v{INDEX_VERSION}",
         "Action": "created",
         "Documents": 0,
     }
@@ -115,7 +116,7 @@ def test_delete_keeps_the_index_and_its_documents(
     os_client.index(index=alias, id="b1", body={"id": "b1", "title": "Banjir"}, refresh=True)
     app.lambda_handler(request(event, "delete", cloudformation.url, alias), lambda_context)
     assert cloudformation.last()["body"]["Status"] == "SUCCESS"
-    assert manager.aliased_indices(os_client, alias) == (f"{alias}-v1",)
+    assert manager.aliased_indices(os_client, alias) == (f"{alias}-v{INDEX_VERSION}",)
     assert os_client.count(index=alias)["count"] == 1
 
 

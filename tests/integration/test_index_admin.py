@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from cariberita.index import manager, reindex
+from cariberita.index.mapping import INDEX_VERSION
 
 DOC = {"id": "a1", "title": "Banjir di Jakarta", "body": "Air naik."}
 
@@ -58,7 +59,7 @@ def tokens(os_client, index: str, text: str) -> list[str]:
 def test_create_is_idempotent(os_client, alias):
     assert manager.ensure_index(os_client, alias) == "unchanged"
     status = manager.status(os_client, alias)
-    assert status.indices == (f"{alias}-v1",)
+    assert status.indices == (f"{alias}-v{INDEX_VERSION}",)
     assert status.health in ("green", "yellow")
 
 
@@ -67,7 +68,7 @@ def test_changed_word_lists_leave_the_live_index_open_and_ask_for_a_reindex(
 ):
     with_extra_stopword(monkeypatch)
     assert manager.ensure_index(os_client, alias) == "reindex_needed"
-    live = f"{alias}-v1"
+    live = f"{alias}-v{INDEX_VERSION}"
     state = os_client.cluster.state(index=live, metric="metadata")["metadata"]["indices"][live]
     assert state["state"] == "open"
     assert tokens(os_client, alias, "zzzkata banjir") == ["zzzkata", "banjir"]  # untouched
@@ -82,7 +83,7 @@ def test_reindex_keeps_replicas_and_documents_and_the_old_version(os_client, ali
     for n in range(30):
         put(os_client, alias, f"a{n}", version=5)
     result = reindex.reindex(os_client, alias)
-    new, old = f"{alias}-v2", f"{alias}-v1"
+    new, old = f"{alias}-v{INDEX_VERSION + 1}", f"{alias}-v{INDEX_VERSION}"
     assert result["to"] == new and result["documents"] == 30
     assert manager.aliased_indices(os_client, alias) == (new,)
     stored = os_client.indices.get_settings(index=new)[new]["settings"]["index"]
@@ -101,15 +102,15 @@ def test_a_failed_copy_leaves_the_alias_and_the_live_index_as_they_were(
     broken["mappings"]["properties"]["title"] = {"type": "long"}  # every title is refused
     monkeypatch.setattr(reindex, "index_body", lambda: broken)
 
-    with pytest.raises(reindex.ReindexError, match="reindex --to-version 2"):
+    with pytest.raises(reindex.ReindexError, match=f"reindex --to-version {INDEX_VERSION + 1}"):
         reindex.reindex(os_client, alias)
-    assert manager.aliased_indices(os_client, alias) == (f"{alias}-v1",)
+    assert manager.aliased_indices(os_client, alias) == (f"{alias}-v{INDEX_VERSION}",)
     put(os_client, alias, "a2", version=1)  # still writable
     assert os_client.count(index=alias)["count"] == 2
 
 
 def test_catch_up_copies_new_writes_and_does_not_revive_deletes(os_client, alias):
-    source, target = f"{alias}-v1", f"{alias}-v2"
+    source, target = f"{alias}-v{INDEX_VERSION}", f"{alias}-v{INDEX_VERSION + 1}"
     for n in range(10):
         put(os_client, source, f"a{n}", version=1)
     os_client.indices.create(index=target, body=reindex.new_version_body(os_client, source))
@@ -135,8 +136,12 @@ def test_rollback_swaps_back_with_what_was_written_since(os_client, alias):
     os_client.delete(index=alias, id="a1", refresh=True)
 
     result = reindex.rollback(os_client, alias)
-    assert result == {"from": f"{alias}-v2", "to": f"{alias}-v1", "documents": 1}
-    assert manager.aliased_indices(os_client, alias) == (f"{alias}-v1",)
+    assert result == {
+        "from": f"{alias}-v{INDEX_VERSION + 1}",
+        "to": f"{alias}-v{INDEX_VERSION}",
+        "documents": 1,
+    }
+    assert manager.aliased_indices(os_client, alias) == (f"{alias}-v{INDEX_VERSION}",)
     assert os_client.exists(index=alias, id="after-swap")
     assert not os_client.exists(index=alias, id="a1")
     put(os_client, alias, "writable-again", version=1)
@@ -145,10 +150,14 @@ def test_rollback_swaps_back_with_what_was_written_since(os_client, alias):
 def test_prune_deletes_old_versions_only_on_request(os_client, alias):
     reindex.reindex(os_client, alias)
     reindex.reindex(os_client, alias)
-    assert reindex.versions(os_client, alias) == [f"{alias}-v{n}" for n in (1, 2, 3)]
-    assert reindex.prune(os_client, alias) == [f"{alias}-v1"]  # v2 kept for a rollback
-    assert reindex.prune(os_client, alias, keep=0) == [f"{alias}-v2"]
-    assert reindex.versions(os_client, alias) == [f"{alias}-v3"]
+    assert reindex.versions(os_client, alias) == [
+        f"{alias}-v{INDEX_VERSION + n}" for n in (0, 1, 2)
+    ]
+    assert reindex.prune(os_client, alias) == [
+        f"{alias}-v{INDEX_VERSION}"
+    ]  # v2 kept for a rollback
+    assert reindex.prune(os_client, alias, keep=0) == [f"{alias}-v{INDEX_VERSION + 1}"]
+    assert reindex.versions(os_client, alias) == [f"{alias}-v{INDEX_VERSION + 2}"]
 
 
 def test_no_entry_point_closes_an_index(os_client, alias, monkeypatch):
@@ -180,7 +189,7 @@ def test_status_of_missing_alias(os_client):
 def test_replica_count_follows_the_deploy_setting(os_client, alias):
     # A single local node leaves the replica unassigned (yellow); the setting is what matters.
     assert manager.ensure_index(os_client, alias, replicas=1) == "updated"
-    index = f"{alias}-v1"
+    index = f"{alias}-v{INDEX_VERSION}"
     stored = os_client.indices.get_settings(index=index)[index]["settings"]["index"]
     assert stored["number_of_replicas"] == "1"
     assert manager.ensure_index(os_client, alias, replicas=1) == "unchanged"

@@ -18,6 +18,7 @@ from itertools import islice
 
 import pytest
 from cariberita.index import manager, reindex
+from cariberita.index.mapping import INDEX_VERSION
 
 from tests.reliability.harness import BudgetContext, Delivery, ndjson
 from tests.support.corpus import read_corpus
@@ -52,7 +53,7 @@ def test_reindex_under_search_and_ingest_loses_nothing_and_fails_no_search(
             for n in range(0, SEEDED, 2_000)
         ]
     )
-    old = f"{alias}-v1"
+    old = f"{alias}-v{INDEX_VERSION}"
     os_client.indices.put_settings(index=old, body={"index": {"number_of_replicas": 1}})
     os_client.indices.refresh(index=alias)
     assert os_client.count(index=alias)["count"] == len({a["id"] for a in seed})
@@ -103,7 +104,7 @@ def test_reindex_under_search_and_ingest_loses_nothing_and_fails_no_search(
         stop.set()
         searcher.join(timeout=60)
 
-    new = f"{alias}-v2"
+    new = f"{alias}-v{INDEX_VERSION + 1}"
     assert result["to"] == new and manager.aliased_indices(os_client, alias) == (new,)
     assert uploads_while_copying, "some uploads arrived during the reindex"
     assert sum(statuses.values()) > 20 and set(statuses) == {200}, statuses

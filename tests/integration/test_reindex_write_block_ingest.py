@@ -7,6 +7,7 @@ were rejected; once the block is lifted the redelivery indexes them all.
 from __future__ import annotations
 
 import pytest
+from cariberita.index.mapping import INDEX_VERSION
 from cariberita.ingest.opensearch_writer import classify
 
 from tests.reliability.harness import BudgetContext, Delivery, article, audit
@@ -25,7 +26,7 @@ def delivery(monkeypatch, fresh_index_alias, s3_bucket, opensearch_endpoint) -> 
 def test_a_write_blocked_index_delays_articles_and_rejects_none(
     os_client, fresh_index_alias, delivery
 ):
-    live = f"{fresh_index_alias}-v1"
+    live = f"{fresh_index_alias}-v{INDEX_VERSION}"
     messages = [
         delivery.upload(
             f"uploads/blok/batch-{n}.ndjson", [article(f"blok-{n}-{i}") for i in range(20)]
