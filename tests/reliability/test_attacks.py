@@ -59,9 +59,13 @@ def stack(search_stack, os_client) -> Iterator[dict]:
     flood = [
         article(f"banjir-{i}", title=f"Banjir rob ke-{i} merendam jalan") for i in range(FLOOD)
     ]
+    # Articles without "banjir": a payload read as text ("banjir or") finds only what has one
+    # of its words (half of them are enough), so a match-all would show as a larger total.
+    others = [article(f"lain-{i}", title=f"Festival layang ke-{i} di pantai") for i in range(3)]
     messages = [
         delivery.upload("uploads/serangan/xss.ndjson", [XSS_ARTICLE]),
         delivery.upload("uploads/serangan/banjir.ndjson", flood),
+        delivery.upload("uploads/serangan/lain.ndjson", others),
     ]
     assert delivery.deliver(messages, BudgetContext()) == []
     os_client.indices.refresh(index=search_stack["alias"])
@@ -107,7 +111,8 @@ def test_injection_payloads_in_suggest_and_article_paths(stack, payload):
     assert_safe(get(stack, "/suggest", q=payload))
     reply = stack["session"].get(f"{stack['url']}/articles/{quote(payload, safe='')}", timeout=30)
     TALLY["requests"] += 1
-    assert reply.status_code in (400, 403, 404), reply.text[:200]
+    # 414: a path over the URL limit (10 KiB) is refused before routing, as API Gateway does.
+    assert reply.status_code in (400, 403, 404, 414), reply.text[:200]
 
 
 def test_smuggled_parameters_change_nothing(stack):

@@ -82,7 +82,9 @@ def concepts(q: str, synonyms: Synonyms) -> list[Concept]:
                 i += n
                 break
         else:
-            stop = keys[i] != () and all(word in _STOPWORDS for word in keys[i])
+            # Stopwords, and punctuation with no word in it (*:*), can match nothing: as
+            # concepts they would only lower the share of the query an article needs.
+            stop = all(word in _STOPWORDS for word in keys[i])
             found.append((Concept(tokens[i]), stop))
             i += 1
     kept = [concept for concept, stop in found if not stop]
@@ -98,7 +100,9 @@ def _form(text: str, phrase: bool, boost: float) -> dict[str, Any]:
     if phrase:
         query["type"] = "phrase"
     else:
-        query.update(type="best_fields", tie_breaker=TIE_BREAKER)
+        # One typed word can analyse into several tokens (u-16, ke-70, src=x): all of them, in
+        # one field, or a lone "1" of "ke-1" would match every article with a 1.
+        query.update(type="best_fields", operator="and", tie_breaker=TIE_BREAKER)
     if boost != 1.0:
         query["boost"] = boost
     return {"multi_match": query}
