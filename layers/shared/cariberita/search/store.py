@@ -44,9 +44,13 @@ class OpenSearchStore:
         return self.shape.search(self._search, body)
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        cache = "true" if cacheable(body) else None
         response: dict[str, Any] = self._call(
             lambda: self._client.search(
-                index=self._index, body=body, request_timeout=self._timeout_s
+                index=self._index,
+                body=body,
+                request_timeout=self._timeout_s,
+                request_cache=cache,
             )
         )
         if response.get("timed_out"):
@@ -94,6 +98,32 @@ class OpenSearchStore:
                 # An index from before ``story`` cannot collapse on it (search/legacy.py).
                 raise UnmappedField(str(exc)[:300]) from exc
             raise  # a 4xx we caused is a bug: logged and answered as a generic 500
+
+
+# Query types that carry what a reader typed: a body with none of them is the same for everyone.
+_TEXT_QUERIES = frozenset(
+    {"match", "multi_match", "match_phrase", "match_bool_prefix", "more_like_this", "fuzzy"}
+)
+
+
+def cacheable(body: dict[str, Any]) -> bool:
+    """Whether the shard request cache should keep this search's answer (hits and facets).
+
+    Only searches without reader text: the landing page and category or date browsing are the
+    same request for every reader, and their aggregations over the whole index are the costliest
+    searches at scale (1M articles). OpenSearch drops the entry at the next refresh that changed
+    the index, so nothing stale is served. Text searches are left out: they rarely repeat
+    exactly, and would only churn the cache (1% of the heap).
+    """
+    return "suggest" not in body and not _has_text(body.get("query"))
+
+
+def _has_text(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(key in _TEXT_QUERIES or _has_text(value) for key, value in node.items())
+    if isinstance(node, list):
+        return any(_has_text(item) for item in node)
+    return False
 
 
 class _DocumentMissing(Exception):
