@@ -21,7 +21,7 @@ from bench.context import Context
 from bench.results import Section, Table
 from bench.stats import summarise
 
-TITLE = "7. Upload to searchable (local stack)"
+TITLE = "8. Upload to searchable (local stack)"
 POLL_S = 0.05
 LIMIT_S = 60.0
 UPLOADS = 7

@@ -59,9 +59,9 @@ REPORT_ORDER = [
     "concurrency",
     "coldstart",
     "memory",
-    "freshness",
     "scale",
     "packages",
+    "freshness",
 ]
 
 
