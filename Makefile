@@ -6,7 +6,7 @@ export ARTICLE_DATA_DIR ?= $(abspath ../shared/data)
 .PHONY: setup run test test-unit test-integration test-e2e lint opensearch opensearch-stop index clean
 
 setup:
-	@scripts/setup.sh
+	@tools/scripts/setup.sh
 
 run: setup
 	@$(PY) -m cariberita_local.run $(ARGS)
@@ -27,13 +27,13 @@ lint: setup
 	@$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 opensearch:
-	@scripts/opensearch-local.sh start
+	@tools/scripts/opensearch-local.sh start
 
 opensearch-stop:
-	@scripts/opensearch-local.sh stop
+	@tools/scripts/opensearch-local.sh stop
 
 index: setup opensearch
-	@OPENSEARCH_ENDPOINT=$${OPENSEARCH_ENDPOINT:-$$(scripts/opensearch-local.sh url)} $(PY) -m cariberita.admin create
+	@OPENSEARCH_ENDPOINT=$${OPENSEARCH_ENDPOINT:-$$(tools/scripts/opensearch-local.sh url)} $(PY) -m cariberita.admin create
 
 clean:
 	rm -rf .venv .aws-sam build test-artifacts
@@ -42,8 +42,8 @@ clean:
 .PHONY: audit lock reliability reliability-full reliability-report
 
 audit: setup
-	@$(PY) scripts/audit_dependencies.py --lock requirements.lock --record test-artifacts/reliability.json
-	@$(PY) scripts/scan_secrets.py --history --record test-artifacts/reliability.json
+	@$(PY) tools/scripts/audit-dependencies.py --lock requirements.lock --record test-artifacts/reliability.json
+	@$(PY) tools/scripts/scan-secrets.py --history --record test-artifacts/reliability.json
 
 lock: setup
 	@{ echo "# Locked runtime + dev dependencies of .venv (pip freeze --exclude-editable), audited by"; \
@@ -52,14 +52,14 @@ lock: setup
 
 reliability: setup
 	@$(PY) -m pytest tests/reliability tests/unit/test_fuzz_*.py -q
-	@$(PY) scripts/reliability_report.py
+	@$(PY) tools/scripts/reliability-report.py
 
 reliability-full: setup
 	@RELIABILITY_FULL=1 $(PY) -m pytest tests/reliability tests/unit/test_fuzz_*.py -q
-	@$(PY) scripts/reliability_report.py
+	@$(PY) tools/scripts/reliability-report.py
 
 reliability-report:
-	@$(PY) scripts/reliability_report.py
+	@$(PY) tools/scripts/reliability-report.py
 
 # Three-node loopback cluster (9201-9203) under a node kill, a restart, a rolling restart and a
 # reindex, with ingest and search running; about 5-6 minutes. Run before changing the index
@@ -73,16 +73,16 @@ reliability-cluster: setup
 ENV ?= dev
 
 tools:
-	@scripts/setup-tools.sh
+	@tools/scripts/setup-tools.sh
 
 template-check: setup
-	@scripts/sam-template-check.sh
+	@tools/scripts/sam-template-check.sh
 
 build: setup
-	@scripts/sam-build.sh --config-env $(ENV)
+	@tools/scripts/sam-build.sh --config-env $(ENV)
 
 package-sizes: setup
-	@$(PY) scripts/package-sizes.py
+	@$(PY) tools/scripts/package-sizes.py
 
 deploy: build
 	@SAM_CLI_TELEMETRY=0 .venv-tools/sam/bin/sam deploy --config-env $(ENV)
@@ -96,11 +96,11 @@ relevance: setup opensearch
 .PHONY: bench bench-quick bench-scale
 
 bench: setup
-	@$(PY) -m bench --profile full
+	@PYTHONPATH=tools $(PY) -m bench --profile full
 
 bench-quick: setup
-	@$(PY) -m bench --profile quick --out test-artifacts/bench-quick
+	@PYTHONPATH=tools $(PY) -m bench --profile quick --out test-artifacts/bench-quick
 
 # Scale only, to 3M articles (~14 GB on disk, about an hour): merged into docs/benchmarks.md.
 bench-scale: setup
-	@$(PY) -m bench --profile scale --only search,scale --merge
+	@PYTHONPATH=tools $(PY) -m bench --profile scale --only search,scale --merge

@@ -1,6 +1,6 @@
 """Fixtures shared by every tier.
 
-OpenSearch is always real: the session starts a local node through scripts/opensearch-local.sh
+OpenSearch is always real: the session starts a local node through tools/scripts/opensearch-local.sh
 (or uses OPENSEARCH_ENDPOINT) and *fails* when none can be had, so a broken install never
 passes as a skipped suite. S3 is moto in server mode: a real HTTP S3 API on loopback.
 """
@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def opensearch_endpoint() -> str:
     endpoint = os.environ.get("OPENSEARCH_ENDPOINT")
-    script = ROOT / "scripts" / "opensearch-local.sh"
+    script = ROOT / "tools" / "scripts" / "opensearch-local.sh"
     proc = subprocess.run([str(script), "start"], capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(

@@ -2,7 +2,7 @@
 
 axe-core (MPL-2.0) is used unmodified and never committed: ``npm pack`` fetches the pinned
 version's tarball from the npm registry into ``/var/cache/cariberita`` (root) or
-``~/.cache/cariberita`` (the cache ``scripts/opensearch-local.sh`` uses; ``AXE_CORE_DIR``
+``~/.cache/cariberita`` (the cache ``tools/scripts/opensearch-local.sh`` uses; ``AXE_CORE_DIR``
 overrides it), the tarball is checked against the registry's sha512 pinned here, and
 ``axe.min.js`` and its licence are kept beside it. Later runs read the cached file.
 """

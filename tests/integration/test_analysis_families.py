@@ -1,5 +1,5 @@
 """Word families meet, look-alikes stay apart, reduplication reaches the base word: floors on the
-figures of scripts/measure_morphology.py (docs/analysis.md), measured on a real node with the
+figures of tools/scripts/measure-morphology.py (docs/analysis.md), measured on a real node with the
 index's own analyzer.
 
 The floors are today's figures. Reverting the new roots, affix rules or protected words drops
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from cariberita.index.mapping import mappings
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "measure_morphology.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "scripts" / "measure-morphology.py"
 
 FAMILIES_ON_ONE_STEM = 148  # of 148
 FORMS_REACHING_STEM = 624  # of 624

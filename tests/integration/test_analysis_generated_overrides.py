@@ -1,7 +1,7 @@
 """The shipped generated overrides are what the generator makes of today's word lists.
 
 Someone who edits roots.txt, protected.txt or stem_overrides.txt and forgets to rerun
-scripts/gen_stem_overrides.py gets this failure instead of silently stale rules.
+tools/scripts/gen-stem-overrides.py gets this failure instead of silently stale rules.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cariberita.index.wordlists import read
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "gen_stem_overrides.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "scripts" / "gen-stem-overrides.py"
 
 
 def test_generated_overrides_are_current(opensearch_endpoint):
@@ -20,5 +20,5 @@ def test_generated_overrides_are_current(opensearch_endpoint):
     spec.loader.exec_module(generator)
     rules, _ = generator.generate(opensearch_endpoint.rstrip("/"))
     assert list(read("stem_overrides_generated.txt")) == rules, (
-        "rerun: .venv/bin/python scripts/gen_stem_overrides.py"
+        "rerun: .venv/bin/python tools/scripts/gen-stem-overrides.py"
     )

@@ -1,4 +1,4 @@
-"""scripts/sam-backfill.py queues one S3-shaped notification per object that ingest can read."""
+"""tools/scripts/sam-backfill.py queues one S3-shaped notification per object ingest can read."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.support.sam_template import ROOT
 
 def load_backfill():
     spec = importlib.util.spec_from_file_location(
-        "sam_backfill", ROOT / "scripts" / "sam-backfill.py"
+        "sam_backfill", ROOT / "tools" / "scripts" / "sam-backfill.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,4 +1,4 @@
-"""scripts/opensearch-local.sh survives what a killed session leaves behind.
+"""tools/scripts/opensearch-local.sh survives what a killed session leaves behind.
 
 A session (or CI job) that is killed leaves the node's pid file behind, and the next run on the
 same machine must still get a node: once it did not, and every OpenSearch test of a CI run failed.
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
+SCRIPT = ROOT / "tools" / "scripts" / "opensearch-local.sh"
 PORT = int(os.environ.get("SCRIPT_TEST_NODE_PORT", "9280"))
 CACHE = Path(
     os.environ.get(

@@ -1,7 +1,7 @@
 """The SAM CLI and checkov pass on the template, and `sam build` works without Docker.
 
 These run the real tools from their own virtualenvs (.venv-tools/, installed on first use by
-scripts/setup-tools.sh from PyPI); nothing here talks to AWS.
+tools/scripts/setup-tools.sh from PyPI); nothing here talks to AWS.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_sam_validate_lint_and_checkov_find_nothing():
-    proc = run(ROOT / "scripts" / "sam-template-check.sh")
+    proc = run(ROOT / "tools" / "scripts" / "sam-template-check.sh")
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-6000:]
     assert "Failed checks: 0" in proc.stdout
 
 
 def test_sam_build_makes_arm64_artifacts_within_lambda_limits(tmp_path):
-    run(ROOT / "scripts" / "setup-tools.sh").check_returncode()
+    run(ROOT / "tools" / "scripts" / "setup-tools.sh").check_returncode()
     build_dir = tmp_path / "build"
     proc = run(
         ROOT / ".venv-tools" / "sam" / "bin" / "sam", "build", "--template-file", "template.yaml",
@@ -53,7 +53,7 @@ def test_sam_build_makes_arm64_artifacts_within_lambda_limits(tmp_path):
     assert (build_dir / "BootstrapFunction" / "app.py").is_file()
 
     sizes = subprocess.run(
-        [sys.executable, "scripts/package-sizes.py", "--build-dir", str(build_dir)],
+        [sys.executable, "tools/scripts/package-sizes.py", "--build-dir", str(build_dir)],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     report = json.loads(sizes.stdout)
@@ -95,7 +95,7 @@ def test_the_layer_recipe_imports_every_handler_on_python_312(tmp_path):
 import os, sys
 sys.path[:0] = [{str(tmp_path / "python")!r}]
 sys.path.append({str(runtime)!r})
-sys.path.append({str(ROOT / "local")!r})  # the one Lambda runtime helper, stdlib only
+sys.path.append({str(ROOT / "tools" / "local")!r})  # the one Lambda runtime helper, stdlib only
 os.environ.update(POWERTOOLS_TRACE_DISABLED="1", AWS_REGION="ap-southeast-3",
     AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", OPENSEARCH_AUTH="sigv4",
     OPENSEARCH_ENDPOINT="https://search-x.ap-southeast-3.es.amazonaws.com")

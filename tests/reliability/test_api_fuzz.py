@@ -1,6 +1,6 @@
 """Schemathesis against api/openapi.json and the local API running the real search handler.
 
-The local API (local/cariberita_local/api_server.py) is started in-process on a free loopback
+The local API (tools/local/cariberita_local/api_server.py) is started in-process on a free loopback
 port in front of real OpenSearch with our own sample articles. Every generated request must get
 a non-5xx answer that conforms to the document (status, content type, headers, body schema).
 """

@@ -1,8 +1,9 @@
 """The OpenSearch node stopped in the middle of a batch and restarted: nothing lost.
 
-This uses a node of its own on port 9290 (``OPENSEARCH_PORT=9290 scripts/opensearch-local.sh``),
-never the shared one on 9200 that other test runs use. It is stopped when the third _bulk
-request of the batch arrives, stays down through one redelivery round, and is started again.
+This uses a node of its own on port 9290
+(``OPENSEARCH_PORT=9290 tools/scripts/opensearch-local.sh``), never the shared one on 9200 that
+other test runs use. It is stopped when the third _bulk request of the batch arrives, stays down
+through one redelivery round, and is started again.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A three-node cluster under faults while editors upload and readers search.
 
-Runs on the loopback cluster of ``scripts/opensearch-local.sh start-cluster`` (9201-9203;
+Runs on the loopback cluster of ``tools/scripts/opensearch-local.sh start-cluster`` (9201-9203;
 started and stopped here), never on the shared node. The articles index has 3 shards and 1
 replica. In each scenario corpus articles go through the ingest handler (SQS-style delivery
 and redelivery) while the search handler answers one search every 50 ms, and during both:
@@ -103,7 +103,7 @@ def script(*args: str, port: int | None = None) -> str:
     if port is not None:
         env.update(OPENSEARCH_CLUSTER="1", OPENSEARCH_PORT=str(port), OPENSEARCH_HEAP="512m")
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "opensearch-local.sh"), *args],
+        [str(ROOT / "tools" / "scripts" / "opensearch-local.sh"), *args],
         env=env,
         capture_output=True,
         text=True,

@@ -83,9 +83,9 @@ def test_analysis_settings_carry_every_rule():
     assert filters["id_protected"]["keywords"] == list(read("protected.txt"))
 
 
-# --- the generator (scripts/gen_stem_overrides.py) ------------------------------------------
+# --- the generator (tools/scripts/gen-stem-overrides.py) ------------------------------------------
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "gen_stem_overrides.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "scripts" / "gen-stem-overrides.py"
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,7 @@ def show(path: Path, limit: int = 5) -> str:
                 except InvalidArticle:
                     continue
                 if isinstance(item, Article):
-                    doc = to_document(item, f"local/{path.name}")
+                    doc = to_document(item, f"tools/local/{path.name}")
                     lines.append(
                         f"  {raw.unit} {raw.position}: {doc['title']!r}\n"
                         f"    id={doc['id']} published_at={doc['published_at']} "

@@ -4,8 +4,8 @@ Used after a reindex that needs the source files again (new fields, parser fixes
 an index from scratch. The messages have the shape S3 itself sends, so the ingest function
 treats them exactly like uploads: newer-wins keeps re-sends harmless, failures go to the DLQ.
 
-    .venv/bin/python scripts/sam-backfill.py --stack cariberita-dev [--prefix uploads/2024/]
-    .venv/bin/python scripts/sam-backfill.py --bucket B --queue-url URL --prefix uploads/
+    .venv/bin/python tools/scripts/sam-backfill.py --stack cariberita-dev [--prefix uploads/2024/]
+    .venv/bin/python tools/scripts/sam-backfill.py --bucket B --queue-url URL --prefix uploads/
 
 Prints a JSON summary; exits 1 if any message could not be queued.
 """

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pip-audit over requirements.lock (runtime + dev), failing on any known vulnerability.
 
-    scripts/audit_dependencies.py [--lock requirements.lock] [--strict] [--record FILE]
+    tools/scripts/audit-dependencies.py [--lock requirements.lock] [--strict] [--record FILE]
 
 pip-audit asks PyPI's advisory data per pinned release (``/pypi/<name>/<version>/json``).
 Behind a registry mirror that serves only project pages, that lookup is 404 and pip-audit
@@ -24,7 +24,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def pins(lock: Path) -> dict[str, str]:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the figures the reliability tests recorded into docs/reliability.md.
 
-    scripts/reliability_report.py [--artifact test-artifacts/reliability.json] [--out FILE]
+    tools/scripts/reliability-report.py [--artifact test-artifacts/reliability.json] [--out FILE]
 
 The tests (tests/reliability, `make reliability`) write one row per scenario into the artifact;
 `make audit` adds the supply-chain rows. Only the section between the figures markers of the
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
 # Scenario -> (group title, what "went through" is counted in).

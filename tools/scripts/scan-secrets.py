@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Scan the repository for committed secrets: AWS keys, private keys, tokens, credentials in URLs.
 
-    scripts/scan_secrets.py [--history] [--root DIR]
+    tools/scripts/scan-secrets.py [--history] [--root DIR]
 
 Scans every file git knows (tracked, plus untracked files that are not ignored, so a secret is
 caught before it is committed); with ``--history`` also every line ever added in any commit.
 Prints ``path:line: kind: masked match`` per finding and exits 1 if there is any, else 0.
 A line that must contain a secret-shaped test value says so with ``secrets-scan: allow``;
-reviewed findings in old commits are listed by hash in scripts/secrets-baseline.txt.
+reviewed findings in old commits are listed by hash in tools/scripts/secrets-baseline.txt.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def _record(artifact: Path, **figures: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history", action="store_true", help="also scan every commit's additions")
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2])
     parser.add_argument("--record", type=Path, help="merge the figures into this JSON artifact")
     args = parser.parse_args(argv)
     files = repository_files(args.root)

@@ -28,7 +28,7 @@ from cariberita.search import service
 from cariberita.search.params import SearchParams
 from cariberita.search.store import OpenSearchStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## 8. Editors' rules (synonyms and pins)"
 QUERIES = ["banjir jakarta", "timnas indonesia", "harga cabai naik", "kebakaran", "pemilu", "gempa"]

@@ -17,8 +17,8 @@ from typing import Any
 
 from cariberita_local.lambda_runtime import handler_path, load_handler_module
 
-ROOT = Path(__file__).resolve().parent.parent
-OPENSEARCH_SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
+ROOT = Path(__file__).resolve().parents[2]
+OPENSEARCH_SCRIPT = ROOT / "tools" / "scripts" / "opensearch-local.sh"
 
 
 class BenchError(RuntimeError):
@@ -48,7 +48,7 @@ def read_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def opensearch_endpoint(port: int | None = None, heap: str | None = None) -> str:
-    """Start (or reuse) a local node through scripts/opensearch-local.sh and return its URL."""
+    """Start (or reuse) a local node (tools/scripts/opensearch-local.sh) and return its URL."""
     env = dict(os.environ)
     if port is not None:
         env.pop("OPENSEARCH_ENDPOINT", None)

@@ -24,7 +24,7 @@ from cariberita_local.s3_local import LocalS3, PortInUse
 
 log = logging.getLogger("cariberita_local.stack")
 
-OPENSEARCH_SCRIPT = ROOT / "scripts" / "opensearch-local.sh"
+OPENSEARCH_SCRIPT = ROOT / "tools" / "scripts" / "opensearch-local.sh"
 SAMPLES = ROOT / "samples"
 # Not uploaded by default: configuration, and the deliberately broken batch (it also carries a
 # tombstone that would unpublish one of the demo articles; upload it by hand to see a report

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs a real single-node OpenSearch on loopback for development, tests and benchmarks.
 #
-#   scripts/opensearch-local.sh start|stop|status|url|install
-#   scripts/opensearch-local.sh start-cluster|stop-cluster|pid
+#   tools/scripts/opensearch-local.sh start|stop|status|url|install
+#   tools/scripts/opensearch-local.sh start-cluster|stop-cluster|pid
 #
 # start-cluster runs three nodes of one cluster on loopback (HTTP 9201-9203, transport
 # 9301-9303, heap 512m each, one data folder each under $OPENSEARCH_HOME_DIR/cluster-node-<port>)

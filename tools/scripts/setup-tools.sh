@@ -4,7 +4,7 @@
 # They pin boto3, cfn-lint and friends to ranges that conflict with the main .venv and with each
 # other, so nothing is shared. Prints nothing and takes a second when already installed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 PY="${PYTHON:-python3}"
 install_tool() {  # install_tool NAME "requirement ..."

@@ -13,7 +13,7 @@ The figures before the morphology work are recorded in baseline.json. The markdo
 printed and, with ``--write-docs``, written into docs/analysis.md between the markers.
 
     OPENSEARCH_ENDPOINT=http://127.0.0.1:9200 ARTICLE_DATA_DIR=/work/shared/data \\
-        .venv/bin/python scripts/measure_morphology.py --write-docs
+        .venv/bin/python tools/scripts/measure-morphology.py --write-docs
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "morphology"
 DOCS = ROOT / "docs" / "analysis.md"
 BEGIN, END = "<!-- morphology-table:begin -->", "<!-- morphology-table:end -->"

@@ -4,7 +4,7 @@
 # a virtualenv in .venv with the package installed in editable mode plus the dev tools.
 # A second run is a few seconds: it checks and skips.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 need_apt=()
 command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)

@@ -22,7 +22,7 @@ SAM = ROOT / ".venv-tools" / "sam" / "bin" / "sam"
 def _sam_build(build_dir: str, cache_dir: str) -> None:
     """Our own build and cache folders, so a build another engineer runs is not disturbed."""
     subprocess.run(  # noqa: S603 - our own script
-        [str(ROOT / "scripts" / "setup-tools.sh")],
+        [str(ROOT / "tools" / "scripts" / "setup-tools.sh")],
         check=True,
         cwd=ROOT,
         capture_output=True,
@@ -56,10 +56,10 @@ def _sam_build(build_dir: str, cache_dir: str) -> None:
 
 
 def run(ctx: Context) -> Section:
-    script = ROOT / "scripts" / "package-sizes.py"
+    script = ROOT / "tools" / "scripts" / "package-sizes.py"
     if not (ROOT / "template.yaml").is_file() or not script.is_file():
         return skipped(
-            "packages", TITLE, "template.yaml or scripts/package-sizes.py does not exist yet"
+            "packages", TITLE, "template.yaml or tools/scripts/package-sizes.py does not exist yet"
         )
     work = tempfile.mkdtemp(prefix="bench-sam-")
     try:

@@ -3,8 +3,8 @@
 #   cfn-lint (main .venv), `sam validate --lint` and checkov (tools venvs, installed on demand).
 # checkov findings that do not apply are suppressed in the template with a written reason.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-scripts/setup-tools.sh
+cd "$(dirname "$0")/../.."
+tools/scripts/setup-tools.sh
 export SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-ap-southeast-3}"
 # checkov: no platform download, no guideline lookups - the run stays offline.
 export BC_SKIP_MAPPING=TRUE CHECKOV_NO_GUIDE=TRUE

@@ -29,7 +29,7 @@ from urllib.parse import quote_plus, urlencode
 
 from cariberita_local.sequencer import SEQUENCERS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FUNCTIONS = ROOT / "functions"
 REGION = "ap-southeast-3"
 ACCOUNT = "000000000000"
