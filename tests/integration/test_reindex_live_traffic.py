@@ -20,7 +20,7 @@ import pytest
 from cariberita.index import manager, reindex
 from cariberita.index.mapping import INDEX_VERSION
 
-from tests.reliability.harness import BudgetContext, Delivery, ndjson
+from tests.reliability.harness import Delivery, budget_context, ndjson
 from tests.support.corpus import read_corpus
 from tests.support.handlers import LambdaContext, api_gateway_event, load_handler
 
@@ -78,7 +78,7 @@ def test_reindex_under_search_and_ingest_loses_nothing_and_fails_no_search(
         writer = Delivery(load_handler("ingest"), s3_bucket)
         for n in range(0, STREAMED, PER_UPLOAD):
             message = writer.upload(f"uploads/live/{n}.ndjson", stream[n : n + PER_UPLOAD])
-            writer.until_done([message], BudgetContext)
+            writer.until_done([message], budget_context)
             if copying.is_set():
                 uploads_while_copying.append(n)
             if n == PER_UPLOAD * 2:  # mid-stream

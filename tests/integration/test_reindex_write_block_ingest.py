@@ -10,7 +10,7 @@ import pytest
 from cariberita.index.mapping import INDEX_VERSION
 from cariberita.ingest.opensearch_writer import classify
 
-from tests.reliability.harness import BudgetContext, Delivery, article, audit
+from tests.reliability.harness import Delivery, article, audit, budget_context
 from tests.support.handlers import load_handler_module
 
 BLOCK = "index.blocks.write"
@@ -35,7 +35,7 @@ def test_a_write_blocked_index_delays_articles_and_rejects_none(
     ]
     os_client.indices.put_settings(index=live, body={BLOCK: True})
     try:
-        failed = delivery.deliver(messages, lambda: BudgetContext(budget_ms=4_000))
+        failed = delivery.deliver(messages, lambda: budget_context(budget_ms=4_000))
         assert len(failed) == len(messages)  # back to the queue, every one of them
         for key in delivery.sent.bad:
             try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,36 +20,23 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import boto3
+from cariberita_local.lambda_runtime import LambdaContext
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 _TEMPLATE = json.loads((EVENTS / "ingest-sqs-s3-put.json").read_text())["Records"][0]
 
 
-@dataclass
-class BudgetContext:
-    """A Lambda context whose remaining time runs down with the wall clock from ``budget_ms``.
+def budget_context(budget_ms: int = 60_000, expire_after_calls: int | None = None) -> LambdaContext:
+    """The ingest function's context, its remaining time running down from ``budget_ms``.
 
     ``expire_after_calls`` makes the time run out after that many reads of the remaining time
     (the deadline is checked once per article), to end an invocation in the middle of an object.
     """
-
-    budget_ms: int = 60_000
-    expire_after_calls: int | None = None
-    function_name: str = "cariberita-ingest"
-    function_version: str = "$LATEST"
-    invoked_function_arn: str = "arn:aws:lambda:ap-southeast-3:123456789012:function:ingest"
-    memory_limit_in_mb: int = 512
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = "/aws/lambda/cariberita-ingest"
-    log_stream_name: str = "reliability"
-    started: float = field(default_factory=time.monotonic)
-    calls: int = 0
-
-    def get_remaining_time_in_millis(self) -> int:
-        self.calls += 1
-        if self.expire_after_calls is not None and self.calls > self.expire_after_calls:
-            return 0
-        return max(0, int(self.budget_ms - (time.monotonic() - self.started) * 1000))
+    return LambdaContext(
+        function_name="cariberita-ingest",
+        timeout_s=budget_ms / 1000,
+        expire_after_calls=expire_after_calls,
+    )
 
 
 def article(article_id: str, version: int = 1, **extra: Any) -> dict[str, Any]:
@@ -131,7 +117,7 @@ class Delivery:
         return failed
 
     def until_done(
-        self, messages: list[dict], context: Any = BudgetContext, max_rounds: int = 8
+        self, messages: list[dict], context: Any = budget_context, max_rounds: int = 8
     ) -> int:
         """Deliver, then redeliver failed messages until none fail; return the rounds used."""
         pending = messages

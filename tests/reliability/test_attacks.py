@@ -16,7 +16,7 @@ import requests
 from cariberita.ingest.report import report_key
 
 from tests.relevance.own_articles import XSS, XSS_ARTICLE
-from tests.reliability.harness import BudgetContext, article
+from tests.reliability.harness import article, budget_context
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 FLOOD = 30  # articles matching "banjir", so that pages and cursors exist
@@ -67,7 +67,7 @@ def stack(search_stack, os_client) -> Iterator[dict]:
         delivery.upload("uploads/serangan/banjir.ndjson", flood),
         delivery.upload("uploads/serangan/lain.ndjson", others),
     ]
-    assert delivery.deliver(messages, BudgetContext()) == []
+    assert delivery.deliver(messages, budget_context()) == []
     os_client.indices.refresh(index=search_stack["alias"])
     search_stack["session"] = requests.Session()
     yield search_stack
@@ -227,7 +227,7 @@ def test_path_traversal_in_s3_keys_cannot_write_outside_the_reports_prefix(stack
     ]
     # An upload into the reports prefix itself is ignored (no report of a report, no index).
     messages.append(delivery.upload("reports/palsu.ndjson", [article("palsu")]))
-    assert delivery.deliver(messages, BudgetContext()) == []
+    assert delivery.deliver(messages, budget_context()) == []
 
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=delivery.bucket)["Contents"]}
     written = keys - set(TRAVERSAL_KEYS) - {"reports/palsu.ndjson"}

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.reliability.harness import BudgetContext, Delivery
+from tests.reliability.harness import Delivery, budget_context
 from tests.support.article_strategies import csv_batch, ndjson_batch
 from tests.support.handlers import load_handler_module
 
@@ -55,7 +55,7 @@ def unique(body: bytes, good: dict[int, str], n: int) -> tuple[bytes, dict[int, 
 
 def ingest(delivery: Delivery, key: str, body: bytes) -> dict:
     delivery.s3.put_object(Bucket=delivery.bucket, Key=key, Body=body)
-    failed = delivery.deliver([delivery.message(key)], BudgetContext())
+    failed = delivery.deliver([delivery.message(key)], budget_context())
     assert failed == [], "a malformed object must be reported, not retried forever"
     return delivery.report(key)
 

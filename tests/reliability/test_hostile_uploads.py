@@ -33,7 +33,7 @@ from cariberita.ingest.report import SETTLED
 from cariberita.ingest.service import IngestService
 from cariberita.ingest.settings import IngestSettings
 
-from tests.reliability.harness import BudgetContext, Delivery
+from tests.reliability.harness import Delivery, budget_context
 from tests.support.fake_index_writer import FakeIndexWriter
 from tests.support.fake_upload_store import FakeUploadStore
 from tests.support.handlers import load_handler_module
@@ -345,7 +345,7 @@ def test_a_hostile_upload_through_the_real_handler_keeps_its_neighbours(
     good = _gzip_good(data) if case.key.endswith(".gz") else case.good
     key = "uploads/hostile/" + re.sub(r"[^a-z0-9]+", "-", case.name) + "/" + case.key
     delivery.s3.put_object(Bucket=delivery.bucket, Key=key, Body=data)
-    assert delivery.deliver([delivery.message(key)], BudgetContext(budget_ms=280_000)) == []
+    assert delivery.deliver([delivery.message(key)], budget_context(budget_ms=280_000)) == []
     report = delivery.report(key)
 
     os_client.indices.refresh(index=fresh_index_alias)

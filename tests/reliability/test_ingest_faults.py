@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.harness import BAD_RECORDS, BudgetContext, Delivery, article, audit
+from tests.reliability.harness import BAD_RECORDS, Delivery, article, audit, budget_context
 from tests.support.fault_proxy import Fault
 from tests.support.handlers import load_handler_module
 
@@ -103,7 +103,7 @@ def test_fault_during_ingestion_loses_nothing_after_redelivery(
     fault_proxy.add(fault)
 
     # While the fault lasts each invocation has 5 s; what cannot finish is failed for redelivery.
-    failed_first = delivery.deliver(messages, lambda: BudgetContext(budget_ms=5_000))
+    failed_first = delivery.deliver(messages, lambda: budget_context(budget_ms=5_000))
 
     finish(
         record,
@@ -123,7 +123,7 @@ def test_time_budget_running_out_mid_object_is_redelivered_without_loss(
 ):
     messages = upload_batch(delivery, "deadline")
     # The deadline is read once per article: it expires after 70 articles, mid second object.
-    context = BudgetContext(budget_ms=60_000, expire_after_calls=70)
+    context = budget_context(budget_ms=60_000, expire_after_calls=70)
 
     failed_first = delivery.deliver(messages, context)
 
@@ -150,8 +150,8 @@ def test_duplicate_and_out_of_order_delivery_keep_one_newest_copy(
     middle = delivery.upload("uploads/urut/v2.ndjson", [article(i, 2) for i in ids[:25]])
 
     # The newer edit first, then the same message twice in one batch and again later, then older.
-    failed = delivery.deliver([newer, newer, older], BudgetContext())
-    failed += delivery.deliver([middle, newer, older], BudgetContext())
+    failed = delivery.deliver([newer, newer, older], budget_context())
+    failed += delivery.deliver([middle, newer, older], budget_context())
 
     assert failed == []
     assert delivery.report("uploads/urut/v1.ndjson")["counts"]["skipped_older"] == PER_OBJECT

@@ -12,7 +12,7 @@ import pytest
 import requests
 from cariberita_local.lambda_runtime import load_handler
 
-from tests.reliability.harness import BudgetContext, Delivery, article, audit
+from tests.reliability.harness import Delivery, article, audit, budget_context
 
 pytestmark = [pytest.mark.filterwarnings("ignore:No application metrics"), pytest.mark.timeout(600)]
 
@@ -48,7 +48,7 @@ def search_client(url: str, n: int) -> Counter[str]:
 def ingest_container(template: Delivery, messages: list[dict]) -> int:
     """One 'container': its own copy of the handler module, batches of 5 messages."""
     container = Delivery(load_handler("ingest"), template.bucket, batch_size=5)
-    rounds = container.until_done(messages, BudgetContext, max_rounds=4)
+    rounds = container.until_done(messages, budget_context, max_rounds=4)
     return container.deliveries - len(messages) + rounds - 1
 
 

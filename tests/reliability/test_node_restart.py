@@ -18,7 +18,7 @@ from cariberita.config import Settings
 from cariberita.index.manager import aliased_indices, ensure_index
 from cariberita.opensearch_client import build_client
 
-from tests.reliability.harness import BAD_RECORDS, BudgetContext, Delivery, article, audit
+from tests.reliability.harness import BAD_RECORDS, Delivery, article, audit, budget_context
 from tests.support.fault_proxy import FaultProxy
 from tests.support.handlers import load_handler_module
 
@@ -90,9 +90,9 @@ def test_node_stopped_and_restarted_mid_batch_loses_nothing(
                     node("stop")  # this request then meets a dead node
 
         proxy.before_forward = stop_on_third_bulk
-        failed = delivery.deliver(messages, lambda: BudgetContext(budget_ms=6_000))
+        failed = delivery.deliver(messages, lambda: budget_context(budget_ms=6_000))
         assert stopped.is_set() and failed
-        failed_during_outage = delivery.deliver(failed, lambda: BudgetContext(budget_ms=4_000))
+        failed_during_outage = delivery.deliver(failed, lambda: budget_context(budget_ms=4_000))
         assert failed_during_outage == failed  # still down: everything comes back
         node("start")
         rounds = delivery.until_done(failed_during_outage)

@@ -34,7 +34,7 @@ from cariberita.config import Settings
 from cariberita.index import manager, reindex
 from cariberita.opensearch_client import build_client
 
-from tests.reliability.harness import BudgetContext, Delivery
+from tests.reliability.harness import Delivery, budget_context
 from tests.support.corpus import read_corpus
 from tests.support.handlers import LambdaContext, api_gateway_event, load_handler
 from tests.support.paths import ROOT
@@ -190,7 +190,7 @@ class Traffic:
             if n % PER_UPLOAD == 0
         ]
         for message in messages:
-            self.delivery.until_done([message], BudgetContext, max_rounds=30)
+            self.delivery.until_done([message], budget_context, max_rounds=30)
             time.sleep(0.3)
 
     def __enter__(self) -> Traffic:
