@@ -6,6 +6,7 @@ trusting the article source; URLs are additionally limited to http(s).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cariberita.index.mapping import SHOWN
@@ -71,23 +72,40 @@ def safe_image(url: Any) -> str | None:
     return highlight.escape(url)
 
 
-def _copies(hit: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+Copied = Mapping[str, tuple[int, list[str]]]
+"""Story fingerprint -> (matching copies, their publishers), from ``query.copies_aggregation``."""
+
+
+def copied_stories(aggs: Mapping[str, Any], name: str) -> dict[str, tuple[int, list[str]]]:
+    buckets = aggs.get(name, {}).get("stories", {}).get("buckets", [])
+    return {
+        str(b["key"]): (int(b["doc_count"]), [str(p["key"]) for p in b["publishers"]["buckets"]])
+        for b in buckets
+        if isinstance(b, dict) and "publishers" in b
+    }
+
+
+def _copies(hit: dict[str, Any], copied: Copied) -> tuple[list[dict[str, Any]], int]:
     """The collapsed copies of a hit's story (oldest first) and how many match in all."""
     inner = hit.get("inner_hits", {}).get("copies", {}).get("hits")
     if not isinstance(inner, dict):
-        return [], 1
+        story = (hit.get("fields", {}).get("story") or [None])[0]
+        count, publishers = copied.get(str(story), (1, [])) if story else (1, [])
+        return [{"_id": "", "fields": {SHOWN["publisher"]: [p]}} for p in publishers], count
     total = inner.get("total", {})
     count = total.get("value", 1) if isinstance(total, dict) else int(total or 1)
     return list(inner.get("hits", [])), max(1, int(count))
 
 
-def search_result(hit: dict[str, Any], show_original: bool = False) -> SearchResult:
+def search_result(
+    hit: dict[str, Any], show_original: bool = False, copied: Copied | None = None
+) -> SearchResult:
     """One search hit with ``title_html`` and ``snippet_html`` (``<mark>`` around matches).
 
     A collapsed hit also gives how many copies its story has and their other publishers;
     ``show_original`` shows the story's oldest copy instead of the hit itself (``sort=newest``).
     """
-    copies, count = _copies(hit)
+    copies, count = _copies(hit, copied or {})
     chosen = copies[0] if show_original and copies and _full(copies[0]) else hit
     marks = chosen.get("highlight", {})
     common = _common(shown(chosen), chosen["_id"])

@@ -72,6 +72,7 @@ def search(
     if spelling and total["value"] < suggest.FEW_HITS:
         did_you_mean = suggest.top_spelling(response, params.q)
     original = collapsed and params.sort == "newest"
+    copied = results.copied_stories(aggs, query.COPIES_AGG)
     latency_ms = (time.perf_counter() - started) * 1000
     analytics.record_search(params, total["value"], latency_ms, did_you_mean)
     return SearchResponse(
@@ -79,7 +80,7 @@ def search(
         took_ms=response.get("took", 0),
         page=params.page,
         size=params.size,
-        results=[results.search_result(h, show_original=original) for h in hits],
+        results=[results.search_result(h, show_original=original, copied=copied) for h in hits],
         facets=_with_site_categories(facets.shape(aggs), aggs, rules),
         next_cursor=next_cursor,
         # Index terms cannot hold markup, but every string we return is escaped all the same.
