@@ -16,7 +16,7 @@ from bench.corpus import repeated
 from bench.env import client_for, load_handler, opensearch_endpoint, stop_opensearch, unique
 from bench.events import quiet
 from bench.results import Section, Table, evaluate
-from bench.stats import summarise
+from bench.stats import latency_profile, summarise
 
 TITLE = "6. Scale: latency and index size as the corpus grows"
 
@@ -164,6 +164,13 @@ def run(ctx: Context) -> Section:
             ]
         )
     section = Section("scale", TITLE)
+    for step in steps:
+        kinds = step.get("raw_by_kind")
+        if kinds:
+            section.notes.append(
+                f"Raw p50/p99 by kind at {step['articles']:,}: "
+                + "; ".join(f"{k} {v['p50']:.0f}/{v['p99']:.0f} ms" for k, v in kinds.items())
+            )
     section.tables.append(
         Table(
             [
@@ -263,11 +270,18 @@ def _measure(
         }
     events = [(kind, api_gateway_event("/search", query), reqs) for kind, query, reqs in requests]
     rounds: list[dict[str, Any]] = []
+    by_kind: dict[str, dict[str, list[float]]] = {}
     with quiet():
         for _ in range(ctx.profile.search_rounds):
-            search.measure_round(ctx, handler, client, events, rounds, {})
-    return {
+            search.measure_round(ctx, handler, client, events, rounds, by_kind)
+    out: dict[str, Any] = {
         side + "_" + p: summarise([r[name][p] for r in rounds])
         for side, name in (("raw", "raw"), ("handler", "handler"))
         for p in ("p50", "p99")
     }
+    # Which kind of query makes the tail (raw p50/p99 per kind, all rounds pooled).
+    out["raw_by_kind"] = {
+        kind: {p: latency_profile(samples["ref"])[p] for p in ("p50", "p99")}
+        for kind, samples in by_kind.items()
+    }
+    return out
