@@ -101,6 +101,7 @@ bench: setup
 bench-quick: setup
 	@PYTHONPATH=tools $(PY) -m bench --profile quick --out test-artifacts/bench-quick
 
-# Scale only, to 3M articles (~14 GB on disk, about an hour): merged into docs/benchmarks.md.
+# Scale only, to 3M articles (~23 GB on disk at ~8 KiB an article, about an hour): merged into
+# docs/benchmarks.md.
 bench-scale: setup
 	@PYTHONPATH=tools $(PY) -m bench --profile scale --only search,scale --merge

@@ -62,8 +62,8 @@ QUICK = Profile(
     scale_port=9271,
 )
 
-# `make bench-scale`: the scale benchmark alone, on to 3M articles (about 14 GB of index on
-# disk at ~4.6 KiB an article; an hour of loading on 2 cores). The budget stops it early.
+# `make bench-scale`: the scale benchmark alone, on to 3M articles (about 23 GB of index on
+# disk at ~8 KiB an article; an hour of loading on 2 cores). The budget stops it early.
 SCALE = Profile(
     name="scale",
     ingest_pairs=1,
