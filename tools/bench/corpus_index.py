@@ -1,7 +1,8 @@
 """The corpus in an index of the current definition, loaded with a raw bulk, for the benchmarks
 that search it when the ingest benchmark (which leaves one behind) is not part of the run.
 
-``python -m bench.corpus_index [alias]`` loads one and keeps it (for profiling by hand).
+``PYTHONPATH=tools python -m bench.corpus_index [alias]`` loads one and keeps it (for profiling by
+hand).
 """
 
 from __future__ import annotations
