@@ -2,8 +2,9 @@
 
 Powertools generates the document from the typed parameters and response models; we remove what
 never happens here (its 422 validation responses: our handler answers 400) and add the responses
-every route can give (500, and 503 when OpenSearch is down). api/openapi.json is this output; a unit
-test fails when the code and the committed document disagree.
+every route can give (500, 503 when OpenSearch is down, and 414 from the gateway for a URL over
+its limit). api/openapi.json is this output; a unit test fails when the code and the committed
+document disagree.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ DESCRIPTION = (
 )
 _UNUSED = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+# API Gateway's own answer (and the local API's) before the function runs: {"message": "..."}.
+_GATEWAY = {
+    "application/json": {
+        "schema": {"type": "object", "properties": {"message": {"type": "string"}}}
+    }
+}
 
 
 def document(app: APIGatewayRestResolver) -> dict[str, Any]:
@@ -42,6 +49,10 @@ def document(app: APIGatewayRestResolver) -> dict[str, Any]:
             operation["responses"]["500"] = {
                 "description": "Unexpected server fault",
                 "content": _ERROR,
+            }
+            operation["responses"]["414"] = {
+                "description": "URL longer than the gateway accepts; refused before the search",
+                "content": _GATEWAY,
             }
     for name in _UNUSED:
         doc["components"]["schemas"].pop(name, None)
