@@ -32,7 +32,7 @@ def node(action: str) -> str:
         OPENSEARCH_PORT=PORT, OPENSEARCH_HEAP=os.environ.get("RELIABILITY_NODE_HEAP", "512m")
     )
     proc = subprocess.run(
-        [f"{ROOT}/scripts/opensearch-local.sh", action],
+        [f"{ROOT}/tools/scripts/opensearch-local.sh", action],
         env=env,
         capture_output=True,
         text=True,

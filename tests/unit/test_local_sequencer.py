@@ -63,8 +63,13 @@ def test_moto_events_get_a_sequencer_and_only_real_version_ids():
 
 
 @pytest.fixture
-def ordered_moto() -> Iterator[None]:
+def ordered_moto(monkeypatch) -> Iterator[None]:
     from moto.s3 import notifications
+
+    # In one session with the integration tier, its moto server's endpoint is still in the
+    # environment: boto3 would aim there (a socket) instead of the in-process mock.
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SQS"):
+        monkeypatch.delenv(name, raising=False)
 
     before = notifications._get_s3_event
     # The local stack may have installed it in this process already (the e2e tier runs first).
