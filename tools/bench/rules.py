@@ -30,7 +30,7 @@ from cariberita.search.store import OpenSearchStore
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "benchmarks.md"
-SECTION = "## 8. Editors' rules (synonyms and pins)"
+SECTION = "## 9. Editors' rules (synonyms and pins)"
 QUERIES = ["banjir jakarta", "timnas indonesia", "harga cabai naik", "kebakaran", "pemilu", "gempa"]
 PINNED = {"kebakaran", "gempa", "pemilu"}
 

@@ -28,7 +28,7 @@ from cariberita.search.store import OpenSearchStore
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "benchmarks.md"
-SECTION = "## Collapse and related articles (one result per story, Baca Juga)"
+SECTION = "## 10. Collapse and related articles (one result per story, Baca Juga)"
 TIMEOUT_MS = 5_000
 
 
