@@ -68,6 +68,12 @@ def run(ctx: Context) -> Section:
     )
     stack = LocalStack(config)
     ctx.drop_index_later(alias)
+    # The ingest path keeps its bookkeeping in side indexes named after the alias.
+    ctx.on_exit(
+        lambda: ctx.client.indices.delete(
+            index=f"{alias}-uploads,{alias}-tombstones,{alias}-rules", ignore_unavailable=True
+        )
+    )
     rows: list[dict[str, float]] = []
     try:
         stack.start()
