@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,17 @@ def render(meta: dict[str, Any], machine: dict[str, Any], sections: Sequence[Sec
     return "\n".join(out).rstrip() + "\n"
 
 
+# Sections that standalone benchmarks (``python -m bench.rules --write``, ``bench.stories``)
+# keep in the same file: a full report run carries them over instead of dropping them.
+STANDALONE = ("## 9. ", "## 10. ")
+
+
+def standalone_sections(text: str) -> str:
+    parts = re.split(r"(?m)^(?=## )", text)
+    kept = [part.rstrip("\n") for part in parts if part.startswith(STANDALONE)]
+    return "".join(f"\n{part}\n" for part in kept)
+
+
 def write(
     out_dir: Path, meta: dict[str, Any], machine: dict[str, Any], sections: Sequence[Section]
 ) -> tuple[Path, Path]:
@@ -100,7 +112,8 @@ def write(
     out_dir.mkdir(parents=True, exist_ok=True)
     md = out_dir / "benchmarks.md"
     js = out_dir / "benchmarks.json"
-    md.write_text(render(meta, machine, sections), encoding="utf-8")
+    kept = standalone_sections(md.read_text(encoding="utf-8")) if md.exists() else ""
+    md.write_text(render(meta, machine, sections) + kept, encoding="utf-8")
     payload = {"meta": meta, "machine": machine, "sections": [s.as_dict() for s in sections]}
     js.write_text(
         json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
