@@ -105,6 +105,17 @@ def standalone_sections(text: str) -> str:
     return "".join(f"\n{part}\n" for part in kept)
 
 
+def replace_section(doc: Path, heading: str, text: str) -> None:
+    """Put ``text`` (which starts with ``heading``) in place of that section of ``doc``."""
+    current = doc.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(heading) + r".*?(?=\n## |\Z)", re.S)
+    if heading in current:
+        current = pattern.sub(lambda _: text, current)
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    doc.write_text(current, encoding="utf-8")
+
+
 def write(
     out_dir: Path, meta: dict[str, Any], machine: dict[str, Any], sections: Sequence[Section]
 ) -> tuple[Path, Path]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import time
 import uuid
@@ -28,6 +27,9 @@ from cariberita.search import service
 from cariberita.search.params import SearchParams
 from cariberita.search.store import OpenSearchStore
 
+from bench.report import replace_section
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## 9. Editors' rules (synonyms and pins)"
@@ -40,11 +42,6 @@ def big_rules(ids: list[str]) -> Rules:
     pins = [{"query": f"kueri uji {n}", "ids": ids[:10]} for n in range(1_000 - len(PINNED))]
     pins += [{"query": q, "ids": ids[:10]} for q in sorted(PINNED)]
     return Rules(parse({"synonyms": synonyms, "pins": pins}), 1)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,10 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(text)
     if opts.write:
-        doc = DOC.read_text(encoding="utf-8")
-        pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
-        doc = pattern.sub(text, doc) if SECTION in doc else doc.rstrip("\n") + "\n\n" + text
-        DOC.write_text(doc, encoding="utf-8")
+        replace_section(DOC, SECTION, text)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import time
 import uuid
@@ -26,15 +25,13 @@ from cariberita.search import service
 from cariberita.search.params import SearchParams
 from cariberita.search.store import OpenSearchStore
 
+from bench.report import replace_section
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## 10. Collapse and related articles (one result per story, Baca Juga)"
 TIMEOUT_MS = 5_000
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def timed(call: object, *args: object) -> float:
@@ -108,10 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(text)
     if opts.write:
-        doc = DOC.read_text(encoding="utf-8")
-        pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
-        doc = pattern.sub(text, doc) if SECTION in doc else doc.rstrip("\n") + "\n\n" + text
-        DOC.write_text(doc, encoding="utf-8")
+        replace_section(DOC, SECTION, text)
     return 0
 
 
