@@ -16,7 +16,6 @@ from cariberita.rules import steering
 from cariberita.search import facets, highlight, ranking
 from cariberita.search.cursor import Position
 from cariberita.search.params import RESULT_WINDOW, Filters, SearchParams
-from cariberita.search.synonyms import Synonyms, shipped
 
 if TYPE_CHECKING:
     from cariberita.rules.compiled import Rules
@@ -173,8 +172,8 @@ def search_body(
 ) -> dict[str, Any]:
     """The full request; ``position`` (from a cursor) replaces page-based ``from``; ``rules``
     (the editors', :mod:`cariberita.rules`) add synonyms, pins, hides and category mapping."""
-    table = rules.synonyms if rules is not None else None
-    scoring: dict[str, Any] = ranking.text_query(params.q, table) if params.q else {"match_all": {}}
+    read = ranking.read(params.q, rules.synonyms if rules is not None else None)
+    scoring: dict[str, Any] = ranking.scoring(read) if params.q else {"match_all": {}}
     if params.q and params.sort == "relevance":
         scoring = ranking.with_recency(scoring)
     narrow = post_filter(params)
@@ -201,16 +200,7 @@ def search_body(
     else:
         body["from"] = params.offset
     if params.q:
-        body["highlight"]["highlight_query"] = highlight_query(params.q, table)
+        body["highlight"]["highlight_query"] = ranking.highlighting(read)
     if rules is not None:
         steering.steer(body, params.q, params.sort == "relevance", rules)
     return body
-
-
-def highlight_query(q: str, table: Synonyms | None = None) -> dict[str, Any]:
-    """What the highlighter marks: the reader's words and their synonyms, not the typo-tolerant
-    (fuzzy) clauses. The plain highlighter re-runs the query over every hit's text, and fuzzy
-    terms made that half of a search's time on the corpus (reader queries: p50 80 -> 43 ms);
-    a word found only through a typo still finds its article, its snippet is the start."""
-    concepts = ranking.concepts(q, table if table is not None else shipped())
-    return {"bool": {"should": [ranking.concept_query(c, fuzzy=False) for c in concepts]}}
