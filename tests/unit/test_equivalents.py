@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from importlib.resources import files
 
 import pytest
 from cariberita.index.wordlists import folder, read, read_folder
@@ -45,21 +44,6 @@ def test_the_four_kinds_are_there():
 
 def test_there_are_at_least_300_lines():
     assert len(equivalent_rules()) >= 300
-
-
-@pytest.mark.parametrize("name", KINDS)
-def test_kind_file_is_not_empty(name):
-    assert len(read(name)) > 0
-
-
-@pytest.mark.parametrize("name", KINDS)
-def test_kind_file_opens_with_its_origin(name):
-    text = files("cariberita.index.wordlists").joinpath(*name.split("/")).read_text("utf-8")
-    header = " ".join(line[1:].strip() for line in text.splitlines()[:8] if line.startswith("#"))
-    assert text.startswith("#")
-    assert "origin: our own list" in header.lower()
-    assert "general knowledge of indonesian" in header.lower()
-    assert "no dictionary copied" in header
 
 
 @pytest.mark.parametrize("name", KINDS)
