@@ -13,7 +13,7 @@ import orjson
 from aws_lambda_powertools.event_handler import CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.shared.json_encoder import Encoder
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 RETRY_AFTER_S = 5
 CACHE_SEARCH = "public, max-age=60"
@@ -29,12 +29,17 @@ _ERROR_DESCRIPTIONS = {
 
 
 class ErrorDetail(BaseModel):
+    # Built on the first error a container answers, not at every cold start.
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     message: str
     field: str | None
 
 
 class ErrorResponse(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     error: ErrorDetail
 
 

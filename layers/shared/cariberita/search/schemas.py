@@ -3,10 +3,18 @@ describes them. Every string in them is HTML-escaped by the code that fills them
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class Total(BaseModel):
+class Schema(BaseModel):
+    """A response model whose validator is built when it is first used, not at import: the
+    import of the search function builds none, and a container that only searches never builds
+    the article, related, categories or health models (docs/benchmarks.md, section 4)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Total(Schema):
     value: int = Field(
         ge=0, description="Matching articles (not stories), counted exactly up to 10,000"
     )
@@ -19,7 +27,7 @@ class Total(BaseModel):
     )
 
 
-class ArticleSummary(BaseModel):
+class ArticleSummary(Schema):
     """Every string is HTML-escaped; `*_html` fields also contain `<mark>` around matches."""
 
     id: str
@@ -47,13 +55,13 @@ class SearchResult(ArticleSummary):
     )
 
 
-class CategoryCount(BaseModel):
+class CategoryCount(Schema):
     value: str = Field(description="Use as the `category` parameter")
     label: str
     count: int = Field(ge=0)
 
 
-class ValueCount(BaseModel):
+class ValueCount(Schema):
     value: str = Field(description="Use as the parameter of the same name (singular)")
     label: str
     count: int = Field(ge=0)
@@ -65,12 +73,12 @@ class CategoryNode(CategoryCount):
     children: list[CategoryNode]
 
 
-class MonthCount(BaseModel):
+class MonthCount(Schema):
     month: str = Field(pattern=r"^\d{4}-\d{2}$", description="Month in WIB, yyyy-MM")
     count: int = Field(ge=0)
 
 
-class Facets(BaseModel):
+class Facets(Schema):
     categories: list[CategoryCount] = Field(description="Counts ignore the category filter itself")
     months: list[MonthCount]
     publishers: list[ValueCount] = Field(
@@ -83,7 +91,7 @@ class Facets(BaseModel):
     )
 
 
-class SearchResponse(BaseModel):
+class SearchResponse(Schema):
     total: Total
     took_ms: int = Field(ge=0)
     page: int = Field(ge=1)
@@ -96,12 +104,12 @@ class SearchResponse(BaseModel):
     did_you_mean: str | None = Field(description="A spelling that finds more articles")
 
 
-class Suggestion(BaseModel):
+class Suggestion(Schema):
     id: str
     title: str
 
 
-class SuggestResponse(BaseModel):
+class SuggestResponse(Schema):
     suggestions: list[Suggestion]
 
 
@@ -110,15 +118,15 @@ class Article(ArticleSummary):
     updated_at: str | None
 
 
-class RelatedResponse(BaseModel):
+class RelatedResponse(Schema):
     id: str = Field(description="The article the others are related to")
     results: list[ArticleSummary]
 
 
-class CategoriesResponse(BaseModel):
+class CategoriesResponse(Schema):
     categories: list[CategoryCount]
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(Schema):
     status: str
     documents: int = Field(ge=0)
