@@ -17,6 +17,7 @@ ARTICLES = {
     "jokowi": "Jokowi meresmikan bendungan baru di Nusa Tenggara Timur.",
     "bmkg": "Badan Meteorologi, Klimatologi, dan Geofisika memperingatkan gelombang tinggi.",
     "tersebar": "Sosial media dinas pariwisata Jawa Barat ramai dikunjungi.",
+    "zidane": "Zidane memuji lini tengah timnya usai laga tandang.",
 }
 
 
@@ -35,6 +36,7 @@ def articles(os_client, index_alias):
         ("kapolres", {"kapolres"}),
         ("joko widodo", {"jokowi"}),
         ("bmkg", {"bmkg"}),  # a stopword inside the expansion
+        ("zizou", {"zidane"}),  # the article names him by his surname alone
     ],
 )
 def test_listed_forms_find_each_other(os_client, articles, q, expected):

@@ -118,6 +118,9 @@ def test_the_synonym_table_reads_every_kind():
         ("mapolda", "markas polda"),
         ("inkracht", "berkekuatan hukum tetap"),
         ("nobar", "nonton bareng"),
+        ("zizou", "zidane"),  # the name news uses alone, on the nickname's line
+        ("smi", "sri mulyani"),
+        ("bvb", "dortmund"),
     ],
 )
 def test_the_table_expands_nicknames_and_short_forms_both_ways(typed, written):
@@ -139,6 +142,10 @@ def test_the_table_expands_nicknames_and_short_forms_both_ways(typed, written):
         "atleti",  # stems to "atlet"
         "permendagri",  # stems to the minister
         "garuda muda",  # three age groups
+        "yudhoyono",  # SBY, AHY, Ibas and Ani
+        "muhaimin",  # alone, other men in the corpus
+        "fals",  # also "out of tune"
+        "roma",  # also Rome
     ],
 )
 def test_an_ambiguous_form_stays_out(form):
