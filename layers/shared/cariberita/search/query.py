@@ -200,7 +200,7 @@ def search_body(
     else:
         body["from"] = params.offset
     if params.q:
-        body["highlight"]["highlight_query"] = ranking.highlighting(read)
+        body["highlight"] = highlight.for_query(read, params.size)
     if rules is not None:
         steering.steer(body, params.q, params.sort == "relevance", rules)
     return body
