@@ -47,8 +47,12 @@ _FALLBACK = Encoder()
 
 
 def dumps(body: Any) -> str:
-    """The resolver's JSON serializer: orjson (a result page is serialized in a fraction of the
-    time ``json.dumps`` takes), with Powertools' encoder for the types orjson does not know."""
+    """The resolver's JSON serializer: a response model writes itself (pydantic's serializer,
+    straight to JSON); anything else goes through orjson (a result page is serialized in a
+    fraction of the time ``json.dumps`` takes), with Powertools' encoder for the types orjson
+    does not know."""
+    if isinstance(body, BaseModel):  # a route whose model Powertools does not serialize
+        return body.model_dump_json()
     return orjson.dumps(body, default=_FALLBACK.default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 

@@ -74,8 +74,12 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     )
     errors.register(app, repeatable=query_parameters.repeatable(SearchParams))
 
-    def search(**query: Any) -> Response[SearchResponse]:
-        params = SearchParams.from_query(**query)
+    # /search validates its query once, in one call (QueryReader); the signature below only
+    # documents the parameters.
+    reader = query_parameters.QueryReader(SearchParams)
+
+    def search(**documented: Any) -> Response[SearchResponse]:
+        params = SearchParams.from_query(**reader.read(app.current_event))
         return responses.ok(
             service.search(
                 deps.store, params, deps.settings.cursor_key(), deps.budget_ms, deps.rules()
@@ -90,6 +94,7 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     app.get(
         "/search",
         summary="Ranked Indonesian news search",
+        enable_validation=False,
         responses=responses.documented("Ranked results with facets", 400, 503),
     )(search)
 
