@@ -53,3 +53,29 @@ def test_the_search_function_imports_the_xray_sdk_only_when_tracing(disabled, lo
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == str(loaded)
+
+
+def test_log_lines_are_the_json_powertools_default_would_write():
+    import json
+    from dataclasses import dataclass
+    from datetime import UTC, date, datetime
+
+    from cariberita.observability import log_line
+
+    @dataclass
+    class Point:
+        x: int
+
+    record = {
+        "level": "INFO",
+        "message": "search",
+        "query": "banjir di jalan tol cipularang — pukul 07.00",
+        "filters": {"category": ["nasional"], "date_from": date(2024, 3, 1)},
+        "at": datetime(2024, 3, 1, 10, 0, tzinfo=UTC),
+        "latency_ms": 12.3,
+        "hits": 0,
+        "point": Point(1),
+        "cursor": None,
+    }
+    powertools_default = json.dumps(record, default=str, separators=(",", ":"), ensure_ascii=False)
+    assert log_line(record) == powertools_default

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast, overload
 
+import orjson
 from aws_lambda_powertools import Logger, Metrics
 
 SERVICE = "cariberita"
@@ -80,6 +81,20 @@ def make_tracer(enabled: bool) -> TracerLike:
     return cast(TracerLike, Tracer(service=SERVICE))
 
 
-logger = Logger(service=SERVICE)
+def log_line(record: dict[str, Any]) -> str:
+    """A log record as JSON with orjson: what Powertools' default writes (compact, non-ASCII
+    kept, ``str`` for unknown types; indented under ``POWERTOOLS_DEV``) at a fraction of
+    ``json.dumps``' cost, paid once per search for its analytics line."""
+    return orjson.dumps(record, default=str, option=_LOG_OPTIONS).decode()
+
+
+# Dates and dataclasses go through ``str`` as with json.dumps, not orjson's own formats.
+_LOG_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | (orjson.OPT_INDENT_2 if os.environ.get("POWERTOOLS_DEV", "").strip().lower() in _TRUE else 0)
+)
+logger = Logger(service=SERVICE, json_serializer=log_line)
 metrics = Metrics(namespace="CariBerita", service=SERVICE)
 tracer = make_tracer(tracing_enabled())
