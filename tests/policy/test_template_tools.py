@@ -90,6 +90,9 @@ def test_the_layer_recipe_imports_every_handler_on_python_312(tmp_path):
         platforms,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
+    # Bytecode for the runtime's Python: /opt is read-only, so without it every cold start
+    # compiles every module it imports.
+    assert list((tmp_path / "python" / "cariberita").glob("__pycache__/*.cpython-312.pyc"))
     runtime = next((ROOT / ".venv" / "lib").glob("python3.*/site-packages"))
     script = f"""
 import os, sys
