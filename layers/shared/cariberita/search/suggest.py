@@ -15,19 +15,34 @@ from typing import Any
 
 from cariberita.index.mapping import SHOWN
 from cariberita.search import highlight
-from cariberita.search.ranking import FUZZINESS
+from cariberita.search.params import MAX_SUGGEST_CHARS
+from cariberita.search.ranking import FUZZINESS, FUZZY_MIN_LETTERS
 from cariberita.search.results import shown
 from cariberita.search.schemas import Suggestion
 
 SUGGEST_SIZE = 6
+# Typo tolerance while typing. Each finished word of a short input may be off by the search's
+# own FUZZINESS (two edits from 10 letters); in a longer input, by one edit. A two-edit automaton
+# grows with its word, and it was most of a suggestion's cost: on the node, 8 words of 10-12
+# letters took 230 ms, three of 20-32 letters 25-46 ms; with one edit, 3-4 ms. Up to 30
+# characters, a reader types two or three words, and a two-edit suggestion costs about 12 ms.
+# docs/reliability.md, "Bounded cost per request".
+FULL_FUZZY_CHARS = 30
+ONE_EDIT = f"AUTO:{FUZZY_MIN_LETTERS},{MAX_SUGGEST_CHARS + 1}"  # no word is long enough for two
+_PREFIX_FIELDS = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
 # "did you mean" is offered only when the search found (almost) nothing.
 FEW_HITS = 3
 SPELLING_MAX_WORDS = 4
 
 
+def fuzziness(q: str) -> str:
+    """The edits allowed per word of ``q`` (see :data:`FULL_FUZZY_CHARS`)."""
+    return FUZZINESS if len(q) <= FULL_FUZZY_CHARS else ONE_EDIT
+
+
 def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
     """Titles whose words start with what was typed (last word as a prefix), typo-tolerant."""
-    prefix_fields = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
+    edits = fuzziness(q)
     return {
         "size": SUGGEST_SIZE,
         "timeout": f"{timeout_ms}ms",
@@ -42,17 +57,19 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
                         "multi_match": {
                             "query": q,
                             "type": "bool_prefix",
-                            "fields": prefix_fields,
+                            "fields": _PREFIX_FIELDS,
                             "operator": "and",
                         }
                     },
                     # A typo in a finished word; bool_prefix never fuzzes the last (prefix) term.
+                    # Words only: a fuzzy shingle (``air bagi``, 8 letters and more) is a costly
+                    # automaton for a word pair that the clause above rewards when typed right.
                     {
                         "multi_match": {
                             "query": q,
                             "type": "bool_prefix",
-                            "fields": prefix_fields,
-                            "fuzziness": FUZZINESS,
+                            "fields": _PREFIX_FIELDS[:1],
+                            "fuzziness": edits,
                             "prefix_length": 1,
                             "max_expansions": 20,
                             "operator": "and",
@@ -63,7 +80,7 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
                         "match": {
                             "title.exact": {
                                 "query": q,
-                                "fuzziness": FUZZINESS,
+                                "fuzziness": edits,
                                 "prefix_length": 1,
                                 "max_expansions": 20,
                                 "operator": "and",
