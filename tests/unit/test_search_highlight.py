@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from cariberita.articles.document import LEAD_CHARS
+from cariberita.search import highlight, ranking
 from cariberita.search.highlight import POST, PRE, escape, render, snippet
+from cariberita.search.params import DEFAULT_SIZE, MAX_SIZE
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,3 +42,26 @@ def test_rendered_text_contains_no_tag_but_mark(text):
     assert tags <= {"<mark>", "</mark>"}
     assert render(text).count("<mark>") == render(text).count("</mark>")
     assert not TAG.findall(escape(text))
+
+
+def test_a_default_page_highlights_each_lead_whole():
+    block = highlight.for_query(ranking.read("banjir rob"), DEFAULT_SIZE)
+    assert block["max_analyzer_offset"] >= LEAD_CHARS
+
+
+def test_a_page_analyses_a_bounded_number_of_characters_whatever_its_size():
+    for size in (1, DEFAULT_SIZE, 20, MAX_SIZE):
+        offset = highlight.for_query(ranking.read("banjir"), size)["max_analyzer_offset"]
+        assert offset <= highlight.MAX_HIGHLIGHT_OFFSET
+        assert offset * size <= max(highlight.PAGE_HIGHLIGHT_CHARS, highlight.MAX_HIGHLIGHT_OFFSET)
+
+
+def test_only_the_first_concepts_of_a_long_query_are_marked():
+    words = " ".join(f"kata{n}" for n in range(30))
+    marked = highlight.for_query(ranking.read(words), DEFAULT_SIZE)["highlight_query"]
+    assert len(marked["bool"]["should"]) == highlight.MARKED_CONCEPTS
+
+
+def test_a_hit_is_highlighted_in_the_shown_fields_only():
+    # Each highlighted field is one more read of the hit's stored document.
+    assert set(highlight.request()["fields"]) == {"title", highlight.SNIPPET_FIELD}
