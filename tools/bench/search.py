@@ -1,7 +1,8 @@
 """2. Search latency: the search handler invoked in-process with API Gateway events for the query
 mix, against the raw client replaying the exact OpenSearch requests the handler made; the round
-trips each search makes; and the cost of the search body itself against a plain BM25
-``multi_match`` over title and body, for the readers' known-item queries (tuning half)."""
+trips each search makes; the cost of the search body itself against a plain BM25
+``multi_match`` over title and body, for the readers' known-item queries (tuning half); and what
+validating the query costs at the edge (bench/validation.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from cariberita_local.lambda_runtime import api_gateway_event
 from opensearchpy.transport import Transport
 
-from bench import corpus_index
+from bench import corpus_index, validation
 from bench.context import Context
 from bench.env import ROOT, client_for, load_handler
 from bench.events import bench_context, quiet
@@ -120,6 +121,8 @@ def run(ctx: Context) -> Section:
     section = _section(rounds, by_kind, captured)
     _round_trips(section, captured, readers)
     _query_cost(section, ctx, raw, alias, readers)
+    table, section.raw["edge_validation"] = validation.measure(ctx.profile.search_rounds)
+    section.tables.append(table)
     return section
 
 
