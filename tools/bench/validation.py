@@ -12,8 +12,6 @@ import time
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from cariberita.http import errors, query_parameters
-from cariberita.search.params import SearchParams
 from cariberita_local.lambda_runtime import api_gateway_event
 
 from bench.events import bench_context
@@ -29,6 +27,11 @@ ROUTES = {
 
 
 def resolver() -> APIGatewayRestResolver:
+    # Imported here, not at the top: cariberita's Logger binds sys.stdout when it is first
+    # imported, and the runner points sys.stdout at /dev/null only after importing the bench.
+    from cariberita.http import errors, query_parameters
+    from cariberita.search.params import SearchParams
+
     app = APIGatewayRestResolver(enable_validation=True)
     errors.register(app, repeatable=query_parameters.repeatable(SearchParams))
     reader = query_parameters.QueryReader(SearchParams)
