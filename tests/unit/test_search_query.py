@@ -123,7 +123,7 @@ def test_time_budget_is_sent_to_opensearch():
     assert query.search_body(SearchParams.from_query(q="x"), 2500)["timeout"] == "2500ms"
 
 
-def test_typo_tolerance_spares_short_words_and_long_queries():
+def test_typo_tolerance_spares_short_words_long_words_and_long_queries():
     forms = ranking.text_query("banjir")["bool"]["should"][0]["dis_max"]["queries"]
     fuzzy = next(f["multi_match"] for f in forms if "fuzziness" in f["multi_match"])
     # What OpenSearch's AUTO:low,high allows per word length: pelayanan (9 letters) must stay
@@ -134,10 +134,12 @@ def test_typo_tolerance_spares_short_words_and_long_queries():
     assert fuzzy["prefix_length"] == 1
     assert all(f.split("^")[0].endswith(".exact") for f in fuzzy["fields"])
     assert "dis_max" not in ranking.text_query("kota")["bool"]["should"][0]  # too short
-    words = [f"banjir{c}" for c in "abcdefgh"]
-    clauses = ranking.text_query(" ".join(words))["bool"]["should"]
-    fuzzy_words = ["dis_max" in clause for clause in clauses]
-    assert fuzzy_words == [True] * ranking.MAX_FUZZY_CONCEPTS + [False] * 2
+    assert "dis_max" not in ranking.text_query("x" * 21)["bool"]["should"][0]  # too long
+    for n in (ranking.FUZZY_MAX_QUERY_CONCEPTS, ranking.FUZZY_MAX_QUERY_CONCEPTS + 1):
+        words = [f"banjir{c}" for c in "abcdefgh"[:n]]
+        clauses = ranking.text_query(" ".join(words))["bool"]["should"]
+        fuzzy_words = ["dis_max" in clause for clause in clauses]
+        assert fuzzy_words == [n <= ranking.FUZZY_MAX_QUERY_CONCEPTS] * n
 
 
 def test_recency_is_a_soft_multiplier():
