@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cariberita.search import ranking
+from cariberita.search.params import MAX_SIZE
 
 if TYPE_CHECKING:
     from cariberita.search.ranking import Concept
@@ -30,7 +31,7 @@ BODY_FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
 # Shown when the body has no match (or q is empty): the start of the article.
 NO_MATCH_CHARS = 200
-# Highlighting reads the first this-many characters of a field and no further, so its cost per
+# No block reads more than the first this-many characters of a field, so its cost per
 # hit does not grow with the body. A match beyond is still found; its snippet is the start.
 # News articles are a few thousand characters; 20,000 covers nearly all of them whole.
 MAX_HIGHLIGHT_OFFSET = 20_000
@@ -44,13 +45,17 @@ MAX_HIGHLIGHT_OFFSET = 20_000
 # judged and known-item queries over the corpus subset, 1,000 characters still mark 94% of the
 # snippets (98% whole); analysing 5,000 per hit was most of a page of 50 long articles.
 PAGE_HIGHLIGHT_CHARS = 50_000
+# A block built without its page (the newest articles with no query, a story's copies) bounds
+# each field as a page of MAX_SIZE does. With no query nothing can be marked and the snippet is
+# the first NO_MATCH_CHARS; a copy's snippet (shown on sort=newest) marks matches in that much.
+UNSIZED_OFFSET = PAGE_HIGHLIGHT_CHARS // MAX_SIZE
 # The concepts of a query that its snippets mark (ranking.read): a reader's query has a dozen at
 # most; the highlighter re-runs each over every hit, so the longest valid query (32 words) is
 # capped. A concept beyond still finds and ranks its articles.
 MARKED_CONCEPTS = 12
 
 
-def request(max_offset: int = MAX_HIGHLIGHT_OFFSET) -> dict[str, Any]:
+def request(max_offset: int = UNSIZED_OFFSET) -> dict[str, Any]:
     """The ``highlight`` block of a search; bounded work per hit (fragment count and size, and
     ``max_offset`` characters analysed per field)."""
     body = {
