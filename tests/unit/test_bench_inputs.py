@@ -23,6 +23,12 @@ def test_later_copies_get_fresh_ids_and_urls():
     assert ARTICLES[0]["id"] == "a1"  # the original is untouched
 
 
+def test_a_repeated_document_is_a_story_of_its_own():
+    document = {**ARTICLES[0], "story": "s1"}
+    assert fresh_copy(document, 2)["story"] == "s1-r2"
+    assert "story" not in fresh_copy(ARTICLES[0], 2)  # raw records get theirs at ingest
+
+
 def test_repetition_never_repeats_an_id():
     ids = [a["id"] for a in repeated(ARTICLES, 7)]
     assert len(ids) == len(set(ids)) == 7
