@@ -30,13 +30,14 @@ import requests
 
 from tests.reliability.harness import local_search_api
 from tests.support.long_articles import (
-    LONG_WORDS_QUERY,
+    LONG_WORDS_SEARCH,
     TWO_EDIT_SUGGEST,
     TYPICAL_SEARCH,
     TYPICAL_SUGGEST,
     WORST_LISTING,
     WORST_SEARCH,
     WORST_SUGGEST,
+    WORST_TYPO_SEARCH,
     index_long_articles,
 )
 
@@ -55,7 +56,8 @@ READER: Request = ("/search", TYPICAL_SEARCH)
 ORDINARY: list[Request] = [READER, ("/suggest", TYPICAL_SUGGEST), ("/search", {})]
 HOSTILE: list[Request] = [
     ("/search", WORST_SEARCH),
-    ("/search", {"q": LONG_WORDS_QUERY, "size": WORST_SEARCH["size"]}),
+    ("/search", WORST_TYPO_SEARCH),
+    ("/search", LONG_WORDS_SEARCH),
     ("/search", WORST_LISTING),
     ("/suggest", {"q": WORST_SUGGEST}),
     ("/suggest", {"q": TWO_EDIT_SUGGEST}),
@@ -142,8 +144,9 @@ def phases(os_client, index_alias, settings, record) -> Iterator[dict[str, Phase
     record(
         "load/hostile_clients",
         injected=f"{CLIENTS} clients sending the worst valid requests back to back ("
-        f"{len(HOSTILE)} kinds: 28-word search and six 32-letter words at size 50, the newest "
-        "50, the longest suggest and the two-edit one) over 50 articles of 490,000 characters, "
+        f"{len(HOSTILE)} kinds: 22 concepts, 4 typos and 4 words of 20 letters at size 50, the "
+        "newest 50, the longest suggest and the two-edit one) over 50 articles of 490,000 "
+        "characters, "
         f"while a reader searched; {ROUNDS} rounds of idle, {CLIENTS} ordinary clients and "
         f"{CLIENTS} hostile ones (loopback, {CONTAINERS} containers)",
         requests=sum(statuses.values()),

@@ -18,6 +18,7 @@ from cariberita.search.params import (
     MAX_SUGGEST_CHARS,
     MAX_SUGGEST_WORDS,
 )
+from cariberita.search.ranking import FUZZY_MAX_LETTERS, FUZZY_MAX_QUERY_CONCEPTS
 from cariberita.search.suggest import FULL_FUZZY_CHARS
 from opensearchpy import OpenSearch, helpers
 
@@ -85,10 +86,19 @@ def fill(words: list[str], max_words: int, max_chars: int) -> str:
 # The worst valid inputs: the most words, each a word of the long articles (every one matches
 # everywhere, the first six also fuzzily), the largest page, every result a long article.
 WORST_QUERY = fill(WORDS * 4, MAX_QUERY_WORDS, MAX_QUERY_CHARS)
-# Six words as long as 200 characters allow: each gets two fuzzy edits (ranking.FUZZINESS), and
-# a two-edit automaton grows with its word; they match nothing, so only the query costs.
+# Typos in as many concepts as keep typo tolerance (ranking), each in one of the longest words
+# of the long articles (two edits from 10 letters): every long article matches each fuzzily.
+TYPO_QUERY = " ".join(
+    f"{w[:-1]}j" for w in sorted(WORDS, key=len, reverse=True)[:FUZZY_MAX_QUERY_CONCEPTS]
+)
+# The most fuzzy letters a query may have: as many concepts as keep typo tolerance, each as long
+# as a fuzzy word may be (ranking), each with two edits; a two-edit automaton grows with its
+# word. They match nothing, so only the query costs.
 _GLUED = "".join(w for s in SENTENCES for w in s.lower().strip(".").split())
-LONG_WORDS_QUERY = " ".join(_GLUED[i * 32 : (i + 1) * 32] for i in range(6))
+LONG_WORDS_QUERY = " ".join(
+    _GLUED[i * FUZZY_MAX_LETTERS : (i + 1) * FUZZY_MAX_LETTERS]
+    for i in range(FUZZY_MAX_QUERY_CONCEPTS)
+)
 # The longest suggest text: 10 words, up to 100 characters, each a prefix of long-article words.
 WORST_SUGGEST = fill([w[:9] for w in WORDS * 2], MAX_SUGGEST_WORDS, MAX_SUGGEST_CHARS)
 # The most letters a suggest text may have under two fuzzy edits each (suggest.FULL_FUZZY_CHARS):
@@ -99,6 +109,8 @@ TWO_EDIT_SUGGEST = f"{_GLUED[:_HALF]} {_GLUED[_HALF : FULL_FUZZY_CHARS - 1]}"
 # Query parameters of the typical and the worst requests per route, as a reader's page sends them.
 TYPICAL_SEARCH: dict[str, Any] = {"q": "pasar malam", "size": 10}
 WORST_SEARCH: dict[str, Any] = {"q": WORST_QUERY, "size": MAX_SIZE, "category": ["berita utama"]}
+WORST_TYPO_SEARCH: dict[str, Any] = {**WORST_SEARCH, "q": TYPO_QUERY}
+LONG_WORDS_SEARCH: dict[str, Any] = {"q": LONG_WORDS_QUERY, "size": MAX_SIZE}
 # The newest articles are the long ones: a full page of them, no query to match.
 WORST_LISTING: dict[str, Any] = {"size": MAX_SIZE, "sort": "newest"}
 TYPICAL_SUGGEST: dict[str, Any] = {"q": "pasar"}
