@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from cariberita.articles.document import LEAD_CHARS
@@ -42,6 +43,15 @@ def test_rendered_text_contains_no_tag_but_mark(text):
     assert tags <= {"<mark>", "</mark>"}
     assert render(text).count("<mark>") == render(text).count("</mark>")
     assert not TAG.findall(escape(text))
+
+
+@given(st.text(alphabet=st.sampled_from([*list("<&a "), PRE, POST]), max_size=40))
+def test_well_paired_markers_render_as_the_general_rule_does(text):
+    # render's fast path (markers as the highlighter writes them) against the rule itself:
+    # balanced pairs become <mark>, every other marker is dropped.
+    escaped = html.escape(text, quote=True)
+    general = highlight._STRAY.sub("", highlight._PAIR.sub(r"<mark>\1</mark>", escaped))
+    assert render(text) == general
 
 
 def test_a_default_page_highlights_each_lead_whole():

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 PRE, POST = "\ue000", "\ue001"
 _PAIR = re.compile(f"{PRE}([^{PRE}{POST}]*){POST}")
 _STRAY = re.compile(f"[{PRE}{POST}]")
+# Markers that all come in pairs, none nested: the two can then be replaced as they stand (half
+# the time of the general path: a page renders ~25 fragments).
+_PAIRED = re.compile(f"[^{PRE}{POST}]*(?:{PRE}[^{PRE}{POST}]*{POST}[^{PRE}{POST}]*)*")
 # Most stored strings need no escaping at all; one scan finds out (this runs ~10 times per hit).
 _NEEDS_ESCAPING = re.compile(f"[&<>\"'{PRE}{POST}]")
 
@@ -111,6 +114,10 @@ def escape(text: str | None) -> str:
 def render(fragment: str) -> str:
     """A highlighted fragment as HTML: everything escaped except ``<mark>`` around matches."""
     escaped = html.escape(fragment, quote=True)
+    if PRE not in escaped and POST not in escaped:  # a snippet without a match
+        return escaped
+    if _PAIRED.fullmatch(escaped):  # as the highlighter writes them: each mark closed in turn
+        return escaped.replace(PRE, "<mark>").replace(POST, "</mark>")
     marked = _PAIR.sub(r"<mark>\1</mark>", escaped)
     return _STRAY.sub("", marked)
 
