@@ -9,15 +9,16 @@ histogram, the authors and the story count respect every choice.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from cariberita.observability import logger
 from cariberita.search.highlight import escape
-from cariberita.search.schemas import CategoryCount, CategoryNode, Facets, MonthCount, ValueCount
+from cariberita.search.schemas import CategoryCount, Facets, MonthCount, Schema, ValueCount
 
-B = TypeVar("B")
+M = TypeVar("M", bound=Schema)
 
 TIME_ZONE = "+07:00"  # WIB: months start at local midnight
 CATEGORY_FACET_SIZE = 30
@@ -28,28 +29,43 @@ AUTHOR_FACET_SIZE = 20
 STORIES_PRECISION = 40_000
 ALL_CATEGORIES_SIZE = 500
 _ACRONYMS = {"tv", "dpr", "kpk", "pon", "ftv"}
+# Facet values seen by one container: the corpus has a few hundred categories and authors, so
+# each value's escaping and label are worked out once, not on every search that shows it.
+_SHOWN_VALUES = 4096
 
 
-def _bucket(key: str, count: int) -> CategoryCount:
-    # Escaped like every string we return; params unescape a value sent back as a filter.
-    return CategoryCount(value=escape(key), label=escape(label(key)), count=count)
+@lru_cache(maxsize=_SHOWN_VALUES)
+def _labelled(key: str) -> tuple[str, str]:
+    """A value and its display label, escaped like every string we return (params unescape a
+    value sent back as a filter)."""
+    return escape(key), escape(label(key))
 
 
-def _category(bucket: dict[str, Any]) -> CategoryCount:
-    return _bucket(bucket["key"], bucket["doc_count"])
+@lru_cache(maxsize=_SHOWN_VALUES)
+def _levels(path: str) -> tuple[str, ...]:
+    """``BERITA UTAMA / HUKRIM`` -> ``("berita utama", "hukrim")``: lowercased like ``category``."""
+    return tuple(level.lower() for level in (part.strip() for part in path.split("/")) if level)
 
 
-def _month(bucket: dict[str, Any]) -> MonthCount:
-    return MonthCount(month=bucket["key_as_string"], count=bucket["doc_count"])
+def _category(bucket: dict[str, Any]) -> dict[str, Any]:
+    value, shown = _labelled(bucket["key"])
+    return {"value": value, "label": shown, "count": bucket["doc_count"]}
 
 
-def _tolerant(facet: str, buckets: Iterable[Any], make: Callable[[Any], B]) -> list[B]:
-    """Every bucket ``make`` accepts; an odd one (a year-10000 month of one stored document) is
-    dropped and logged, so one document never fails the response of every search it is in."""
-    out: list[B] = []
+def _month(bucket: dict[str, Any]) -> dict[str, Any]:
+    return {"month": bucket["key_as_string"], "count": bucket["doc_count"]}
+
+
+def _tolerant(
+    facet: str, buckets: Iterable[Any], make: Callable[[Any], dict[str, Any]], model: type[M]
+) -> list[M]:
+    """Every bucket ``make`` and ``model`` accept; an odd one (a year-10000 month of one stored
+    document) is dropped and logged, so one document never fails the response of every search
+    it is in."""
+    out: list[M] = []
     for bucket in buckets:
         try:
-            out.append(make(bucket))
+            out.append(model.model_validate(make(bucket)))
         except (ValidationError, KeyError, TypeError) as exc:
             logger.warning(
                 "facet bucket dropped",
@@ -129,41 +145,53 @@ def aggregations(post: Mapping[str, dict[str, Any]], collapse: bool = False) -> 
     return aggs
 
 
-def _value(bucket: dict[str, Any]) -> ValueCount:
-    key = str(bucket["key"])
-    return ValueCount(value=escape(key), label=escape(key), count=bucket["doc_count"])
+def _value(bucket: dict[str, Any]) -> dict[str, Any]:
+    value = escape(str(bucket["key"]))
+    return {"value": value, "label": value, "count": bucket["doc_count"]}
 
 
-def _author(bucket: dict[str, Any]) -> ValueCount:
-    key = str(bucket["key"])
-    return ValueCount(value=escape(key), label=escape(label(key)), count=bucket["doc_count"])
+def _author(bucket: dict[str, Any]) -> dict[str, Any]:
+    value, shown = _labelled(str(bucket["key"]))
+    return {"value": value, "label": shown, "count": bucket["doc_count"]}
 
 
-def category_tree(buckets: Iterable[dict[str, Any]]) -> list[CategoryNode]:
+# Each bucket facet: how a bucket reads, and the model of its entries.
+_BUCKET_FACETS: dict[str, tuple[Callable[[Any], dict[str, Any]], type[Schema]]] = {
+    "categories": (_category, CategoryCount),
+    "months": (_month, MonthCount),
+    "publishers": (_value, ValueCount),
+    "authors": (_author, ValueCount),
+}
+
+
+def category_tree(buckets: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Breadcrumb counts (``BERITA UTAMA / HUKRIM``: n) as a tree of levels with their children.
 
     Each article has one path, so a level's count is the sum of the paths under it. Values are
     lowercased like the ``category`` field, so a level's ``value`` filters it and its children.
+    Plain data, validated as :class:`CategoryNode` by :class:`Facets` in one pass: a search
+    shows ~45 levels, and building each node as a model was a fifth of the handler's own time.
     """
-    root: dict[str, Any] = {}
+    root: dict[str, list[Any]] = {}  # level -> [count, its children]
     for bucket in buckets:
-        levels = [part.strip() for part in str(bucket.get("key", "")).split("/")]
-        node = {"children": root}
-        for level in (part for part in levels if part):
-            node = node["children"].setdefault(level.lower(), {"count": 0, "children": {}})
-            node["count"] += int(bucket.get("doc_count", 0))
+        count = int(bucket.get("doc_count", 0))
+        children = root
+        for level in _levels(str(bucket.get("key", ""))):
+            node = children.get(level)
+            if node is None:
+                node = children[level] = [0, {}]
+            node[0] += count
+            children = node[1]
 
-    def build(children: dict[str, Any]) -> list[CategoryNode]:
-        ordered = sorted(children.items(), key=lambda item: (-item[1]["count"], item[0]))
-        return [
-            CategoryNode(
-                value=escape(value),
-                label=escape(label(value)),
-                count=node["count"],
-                children=build(node["children"]),
-            )
-            for value, node in ordered
-        ]
+    def build(children: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        if not children:  # most levels are leaves
+            return []
+        ordered = sorted(children.items(), key=lambda item: (-item[1][0], item[0]))
+        out = []
+        for level, (count, below) in ordered:
+            value, shown = _labelled(level)
+            out.append({"value": value, "label": shown, "count": count, "children": build(below)})
+        return out
 
     return build(root)
 
@@ -175,15 +203,18 @@ def stories(aggs: dict[str, Any]) -> int | None:
 
 
 def shape(aggs: dict[str, Any]) -> Facets:
-    return Facets(
-        categories=_tolerant(
-            "categories", _inner(aggs, "categories").get("buckets", []), _category
-        ),
-        months=_tolerant("months", _inner(aggs, "months").get("buckets", []), _month),
-        publishers=_tolerant("publishers", _inner(aggs, "publishers").get("buckets", []), _value),
-        authors=_tolerant("authors", _inner(aggs, "authors").get("buckets", []), _author),
-        category_tree=category_tree(_inner(aggs, "category_tree").get("buckets", [])),
-    )
+    """The facets of a search response. Every bucket is read as plain data and validated in one
+    pass; only when one is odd are the facets read again bucket by bucket (:func:`_tolerant`),
+    dropping what does not fit."""
+    buckets = {facet: _inner(aggs, facet).get("buckets", []) for facet in _BUCKET_FACETS}
+    tree = category_tree(_inner(aggs, "category_tree").get("buckets", []))
+    try:
+        plain = {f: [make(b) for b in buckets[f]] for f, (make, _) in _BUCKET_FACETS.items()}
+        return Facets.model_validate({**plain, "category_tree": tree})
+    except (ValidationError, KeyError, TypeError):
+        pass
+    kept = {f: _tolerant(f, buckets[f], make, model) for f, (make, model) in _BUCKET_FACETS.items()}
+    return Facets.model_validate({**kept, "category_tree": tree})
 
 
 def all_categories_request() -> dict[str, Any]:
@@ -196,4 +227,4 @@ def all_categories_request() -> dict[str, Any]:
 
 def shape_all(response: dict[str, Any]) -> list[CategoryCount]:
     buckets = response.get("aggregations", {}).get("categories", {}).get("buckets", [])
-    return _tolerant("categories", buckets, _category)
+    return _tolerant("categories", buckets, _category, CategoryCount)
