@@ -148,3 +148,22 @@ def test_handler_import_does_not_load_boto3():
     )
     result = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_handler_import_builds_no_rules_validator():
+    """Cold start: the editors' rules model is built on the first document read, not at import
+    (a container without rules never builds it)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from tests.support.handlers import load_handler_module;"
+        "load_handler_module('search');"
+        "from cariberita.rules.model import RulesDocument;"
+        "print(RulesDocument.__pydantic_complete__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -100,4 +100,6 @@ class Rules:
         return not (self.document.synonyms or self.pins or self.hides or self.site_sources)
 
 
-NO_RULES = Rules(RulesDocument())
+# Constructed (every field its default): validating it would build the model's validators at
+# import (rules/model.py defers them to the first document read).
+NO_RULES = Rules(RulesDocument.model_construct())
