@@ -135,6 +135,8 @@ def test_typo_tolerance_spares_short_words_long_words_and_long_queries():
     assert all(f.split("^")[0].endswith(".exact") for f in fuzzy["fields"])
     assert "dis_max" not in ranking.text_query("kota")["bool"]["should"][0]  # too short
     assert "dis_max" not in ranking.text_query("x" * 21)["bool"]["should"][0]  # too long
+    long_forms = ranking.text_query("pertanggungjawaban")["bool"]["should"][0]["dis_max"]
+    assert [f["multi_match"]["fuzziness"] for f in long_forms["queries"][1:]] == ["1"]
     for n in (ranking.FUZZY_MAX_QUERY_CONCEPTS, ranking.FUZZY_MAX_QUERY_CONCEPTS + 1):
         words = [f"banjir{c}" for c in "abcdefgh"[:n]]
         clauses = ranking.text_query(" ".join(words))["bool"]["should"]

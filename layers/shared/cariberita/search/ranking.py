@@ -11,9 +11,10 @@ Scoring, outermost first:
 - The sum over concepts of the best of its forms, each a ``best_fields`` match over ``title^2``
   and ``body`` with the Indonesian analysis (stems), a multi-word synonym as a phrase, and, in
   short queries, for the reader's own longer words a typo-tolerant match on the unstemmed
-  ``*.exact`` fields (``AUTO:5,10``: no edit under 5 letters, one up to 9, two from 10; first
-  letter fixed) worth half. So an article with every concept scores above one that lacks one,
-  which scores above one that lacks two: "all words" stays the strongest signal.
+  ``*.exact`` fields (``AUTO:5,10``: no edit under 5 letters, one up to 9, two from 10 to 12,
+  one again beyond; first letter fixed) worth half. So an article with every concept scores
+  above one that lacks one, which scores above one that lacks two: "all words" stays the
+  strongest signal.
 - Graceful relaxation: an article needs only ``MINIMUM_SHOULD_MATCH`` of the concepts. Readers
   write words the article does not have (an abbreviation no list knows, a name spelled
   otherwise, a word of their own): requiring all of them lost the article entirely where plain
@@ -57,6 +58,9 @@ FUZZY_MAX_QUERY_CONCEPTS = 4
 # A Levenshtein automaton grows with its word: two edits on a 32-letter word cost the node tens
 # of milliseconds. No Indonesian word a reader misspells is this long.
 FUZZY_MAX_LETTERS = 20
+# Two edits (AUTO from 10 letters) only up to this length, one beyond: the two-edit automaton of
+# a long word is what made four 20-letter words cost 7x a typical search (docs/reliability.md).
+FUZZY_TWO_EDITS_MAX_LETTERS = 12
 FUZZY_MAX_EXPANSIONS = 20
 # An equivalent form is a little weaker evidence than the reader's own word.
 SYNONYM_WEIGHT = 0.9
@@ -119,14 +123,14 @@ def _form(text: str, phrase: bool, boost: float) -> dict[str, Any]:
     return {"multi_match": query}
 
 
-def _fuzzy(text: str) -> dict[str, Any]:
+def _fuzzy(text: str, letters: int) -> dict[str, Any]:
     return {
         "multi_match": {
             "query": text,
             "fields": EXACT_FIELDS,
             "type": "best_fields",
             "tie_breaker": TIE_BREAKER,
-            "fuzziness": FUZZINESS,
+            "fuzziness": FUZZINESS if letters <= FUZZY_TWO_EDITS_MAX_LETTERS else "1",
             "prefix_length": 1,
             "max_expansions": FUZZY_MAX_EXPANSIONS,
             "boost": FUZZY_WEIGHT,
@@ -141,7 +145,7 @@ def concept_query(concept: Concept, fuzzy: bool) -> dict[str, Any]:
     forms += [_form(s, phrase=len(s.split()) > 1, boost=SYNONYM_WEIGHT) for s in concept.synonyms]
     letters = sum(len(word) for word in fold(concept.text))
     if fuzzy and concept.words == 1 and FUZZY_MIN_LETTERS <= letters <= FUZZY_MAX_LETTERS:
-        forms.append(_fuzzy(concept.text))
+        forms.append(_fuzzy(concept.text, letters))
     return forms[0] if len(forms) == 1 else {"dis_max": {"queries": forms}}
 
 
