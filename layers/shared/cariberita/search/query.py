@@ -131,13 +131,14 @@ def post_filter(params: SearchParams) -> dict[str, Any] | None:
     return post[0] if post else None
 
 
-def collapse(params: SearchParams) -> dict[str, Any]:
+def collapse(params: SearchParams, marks: dict[str, Any] | None = None) -> dict[str, Any]:
     """One hit per story: the best by the request's sort (so a group sits where its best copy
     ranks). Only on ``sort=newest`` does ``inner_hits`` fetch the copies, oldest first, because
     the oldest copy (the original) is the one shown there with its fields and highlights.
     Elsewhere copies are counted by :func:`copies_aggregation`: ``inner_hits`` re-run the whole
     query once per story on the page (fuzzy rewriting included), which measured 2.7x the
-    uncollapsed search; the aggregation costs nothing measurable (docs/benchmarks.md)."""
+    uncollapsed search; the aggregation costs nothing measurable (docs/benchmarks.md).
+    ``marks`` is the page's highlight block, used for the copies (the shown one is a copy)."""
     if params.sort != "newest":
         return {"field": STORY_FIELD}
     copies: dict[str, Any] = {
@@ -146,7 +147,7 @@ def collapse(params: SearchParams) -> dict[str, Any]:
         "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, *_TIEBREAK],
         **fetch(COPY_FIELDS),
         **fetch(),
-        "highlight": highlight.request(),
+        "highlight": marks or highlight.request(title=bool(params.q)),
     }
     return {"field": STORY_FIELD, "inner_hits": copies}
 
@@ -177,6 +178,7 @@ def search_body(
     if params.q and params.sort == "relevance":
         scoring = ranking.with_recency(scoring)
     narrow = post_filter(params)
+    marks = highlight.for_query(read, params.size) if params.q else highlight.request(title=False)
     body: dict[str, Any] = {
         "query": {"bool": {"must": [scoring], "filter": filters(params)}},
         "sort": sort(params),
@@ -185,22 +187,24 @@ def search_body(
         "timeout": f"{timeout_ms}ms",
         **fetch(),
         "aggs": facets.aggregations(post_clauses(params), params.collapse),
-        "highlight": highlight.request(),
+        "highlight": marks,
     }
     if narrow:
         body["post_filter"] = narrow
     if params.collapse and position is None:
         # OpenSearch refuses collapse with search_after: cursor pages are collapsed by
         # cariberita.search.collapse instead, which asks for this body without a position.
-        body["collapse"] = collapse(params)
-        if "inner_hits" not in body["collapse"]:
+        body["collapse"] = collapse(params, marks)
+        if "inner_hits" in body["collapse"]:
+            # The page shows each story's oldest copy, highlighted there: marks on the hit itself
+            # would be one more highlight pass (and stored-document read) per hit, never shown.
+            del body["highlight"]
+        else:
             body["aggs"][COPIES_AGG] = copies_aggregation(narrow)
     if position is not None:
         body["search_after"] = position.search_after
     else:
         body["from"] = params.offset
-    if params.q:
-        body["highlight"] = highlight.for_query(read, params.size)
     if rules is not None:
         steering.steer(body, params.q, params.sort == "relevance", rules)
     return body
