@@ -48,7 +48,8 @@ def _levels(path: str) -> tuple[str, ...]:
 
 
 def _category(bucket: dict[str, Any]) -> dict[str, Any]:
-    value, shown = _labelled(bucket["key"])
+    """A category or author bucket: its value with a display label."""
+    value, shown = _labelled(str(bucket["key"]))
     return {"value": value, "label": shown, "count": bucket["doc_count"]}
 
 
@@ -150,17 +151,12 @@ def _value(bucket: dict[str, Any]) -> dict[str, Any]:
     return {"value": value, "label": value, "count": bucket["doc_count"]}
 
 
-def _author(bucket: dict[str, Any]) -> dict[str, Any]:
-    value, shown = _labelled(str(bucket["key"]))
-    return {"value": value, "label": shown, "count": bucket["doc_count"]}
-
-
 # Each bucket facet: how a bucket reads, and the model of its entries.
 _BUCKET_FACETS: dict[str, tuple[Callable[[Any], dict[str, Any]], type[Schema]]] = {
     "categories": (_category, CategoryCount),
     "months": (_month, MonthCount),
     "publishers": (_value, ValueCount),
-    "authors": (_author, ValueCount),
+    "authors": (_category, ValueCount),
 }
 
 

@@ -101,8 +101,11 @@ def for_query(concepts: list[Concept], hits: int) -> dict[str, Any]:
 def best(marks: dict[str, list[str]], field: str) -> list[str] | None:
     """The fragments of ``field`` or ``field.exact``, whichever marks more matches (only the
     legacy form asks for a twin, ``body.exact``: search/legacy.py)."""
-    candidates = [marks.get(field) or [], marks.get(f"{field}.exact") or []]
-    chosen = max(candidates, key=lambda frags: sum(f.count(PRE) for f in frags))
+    own = marks.get(field) or []
+    twin = marks.get(f"{field}.exact")
+    if not twin:  # every search but the legacy form: nothing to compare
+        return own or None
+    chosen = max([own, twin], key=lambda frags: sum(f.count(PRE) for f in frags))
     return chosen or None
 
 

@@ -131,7 +131,7 @@ def post_filter(params: SearchParams) -> dict[str, Any] | None:
     return post[0] if post else None
 
 
-def collapse(params: SearchParams, marks: dict[str, Any] | None = None) -> dict[str, Any]:
+def collapse(params: SearchParams, marks: dict[str, Any]) -> dict[str, Any]:
     """One hit per story: the best by the request's sort (so a group sits where its best copy
     ranks). Only on ``sort=newest`` does ``inner_hits`` fetch the copies, oldest first, because
     the oldest copy (the original) is the one shown there with its fields and highlights.
@@ -148,7 +148,7 @@ def collapse(params: SearchParams, marks: dict[str, Any] | None = None) -> dict[
         "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, *_TIEBREAK],
         **fetch(COPY_FIELDS),
         **fetch(),
-        "highlight": marks or highlight.request(title=bool(params.q)),
+        "highlight": marks,
     }
     return {"field": STORY_FIELD, "inner_hits": copies}
 
