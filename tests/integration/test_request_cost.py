@@ -125,7 +125,9 @@ def test_a_match_beyond_the_highlight_bound_is_found_and_shown_with_the_start():
 # its stored document, which holds the whole 490,000-character ``_source`` (~0.3 ms a read): a
 # page of 50 long hits reads each 3 times (fields, title, lead), the typical page 10 short ones.
 # Typos and long words add ranking's two-edit fuzzy automata; the newest page of 50 runs
-# ``inner_hits`` per story. Strict where far off: the day it passes the mark must go.
+# ``inner_hits`` per story. Strict where far off: the day it passes the mark must go. Not the
+# page of 50 alone: on a node just started, the typical page takes 2x its warm time and the
+# ratio fell to 3.6x (a cold node, not a fix).
 OPEN = {
     "/search size=50": "7.3-8.5x (was 15-29x): each long hit's stored document (with its "
     "490,000-character _source) is decompressed once per read: fetch, title and lead marks",
@@ -134,7 +136,7 @@ OPEN = {
     "/search empty q": "3.9-5.0x (was 6.1-8.9x; no title marks without a query, copies not "
     "highlighted twice on sort=newest)",
 }
-STRICT = {"/search size=50", "/search size=50 typos"}
+STRICT = {"/search size=50 typos"}
 
 
 @pytest.mark.parametrize(
