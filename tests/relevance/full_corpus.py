@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cariberita.articles import Article, to_document
+from cariberita.index import shared_stories
 from cariberita.index.manager import ensure_index
 from opensearchpy import OpenSearch, helpers
 
@@ -52,6 +53,7 @@ def build_ours(client: OpenSearch, alias: str, data_dir: Path) -> int:
     ensure_index(client, alias)
     actions = ({"_index": alias, "_id": d["id"], "_source": d} for d in _documents(data_dir))
     count, _ = helpers.bulk(client, actions, chunk_size=1000, raise_on_error=True)
+    shared_stories.mark_all(client, alias)  # what ingest keeps; this load bypasses it
     client.indices.refresh(index=alias)
     return count
 

@@ -11,13 +11,13 @@ from cariberita.articles.document import to_document
 from cariberita.articles.model import MAX_BODY_CHARS, MAX_TITLE_CHARS, Article, Tombstone
 from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
-from cariberita.index.mapping import mappings
+from cariberita.index.mapping import KEPT_BY_WRITER, mappings
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from tests.support.article_strategies import good_article, invalid_record
 
-FIELDS = set(mappings()["properties"])
+FIELDS = set(mappings()["properties"]) - KEPT_BY_WRITER
 BASE = settings(
     deadline=None,
     database=None,

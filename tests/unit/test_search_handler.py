@@ -75,8 +75,8 @@ def test_search_shapes_a_response_from_the_store():
     status, _headers, body = call("search-basic", FakeStore([hit]))
     assert status == 200
     assert body["results"][0]["title_html"] == "<mark>Banjir</mark> &lt;b&gt;"
-    # The fake store answers no aggregations, so no story count.
-    assert body["total"] == {"value": 1, "exact": True, "stories": None}
+    # The fake store answers no aggregations: no copies, so one story per match.
+    assert body["total"] == {"value": 1, "exact": True, "stories": 1}
     assert body["next_cursor"] is None
 
 

@@ -30,10 +30,20 @@ def load(client: Any, alias: str, articles: list[dict[str, Any]]) -> int:
         chunk_size=1000,
         request_timeout=300,
     )
-    client.indices.refresh(index=alias)
     if errors:
         raise RuntimeError(f"corpus bulk: {errors} errors")
+    mark_shared_stories(client, alias)
+    client.indices.refresh(index=alias)
     return int(ok)
+
+
+def mark_shared_stories(client: Any, alias: str) -> None:
+    """What ingest keeps for search (``shared_story`` on copies); a raw bulk load bypasses it."""
+    try:
+        from cariberita.index import shared_stories
+    except ImportError:  # an older product without the field
+        return
+    shared_stories.mark_all(client, alias)
 
 
 def ensure(ctx: Context) -> str:

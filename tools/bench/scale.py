@@ -10,7 +10,7 @@ from typing import Any
 from cariberita_local.lambda_runtime import api_gateway_event
 from opensearchpy import helpers
 
-from bench import documents, plots, search
+from bench import corpus_index, documents, plots, search
 from bench.context import Context
 from bench.corpus import repeated
 from bench.env import client_for, load_handler, opensearch_endpoint, stop_opensearch, unique
@@ -44,6 +44,7 @@ def _load(client: Any, alias: str, base: list[dict[str, Any]], start: int, stop:
     ):
         if not ok:
             raise RuntimeError(f"bulk item failed: {str(item)[:300]}")
+    corpus_index.mark_shared_stories(client, alias)  # what ingest keeps for search
     client.indices.refresh(index=alias, request_timeout=600)
     return time.perf_counter() - began
 

@@ -5,6 +5,8 @@ The same code runs locally, in tests and in the deploy-time bootstrap function.
 of abbreviation and nickname synonyms for editors to review (docs/analysis.md).
 ``rules apply FILE | check FILE | show | history | rollback VERSION`` manages the editors' search
 rules and ``insights --days 7`` lists top, zero-result and weak queries (docs/editors.md).
+``stories mark`` gives every copy of a copied story its ``shared_story`` flag (ingest keeps it;
+this catches up after copies written in the same second, index/shared_stories.py).
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from opensearchpy import NotFoundError, OpenSearch
 
 from cariberita.config import Settings
 from cariberita.errors import ConfigurationError
-from cariberita.index import manager, reindex
+from cariberita.index import manager, reindex, shared_stories
 from cariberita.index.reindex import ReindexError
+from cariberita.ingest.opensearch_indexes import tombstones_index
 from cariberita.opensearch_client import build_client
 from cariberita.rules import cli as rules_cli
 
@@ -40,13 +43,15 @@ def main(argv: list[str] | None = None) -> int:
             "synonyms",
             "rules",
             "insights",
+            "stories",
         ],
     )
     parser.add_argument(
         "action",
         nargs="?",
-        choices=["discover", *rules_cli.ACTIONS],
-        help="synonyms: discover; rules: apply FILE | check FILE | show | history | rollback N",
+        choices=["discover", "mark", *rules_cli.ACTIONS],
+        help="synonyms: discover; stories: mark; "
+        "rules: apply FILE | check FILE | show | history | rollback N",
     )
     parser.add_argument("target", nargs="?", help="rules apply/check: FILE; rollback: VERSION")
     parser.add_argument("--alias", help="alias to manage (default: ARTICLES_INDEX or 'articles')")
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("rules apply FILE | check FILE | show | history | rollback VERSION")
     elif (args.command == "synonyms") != (args.action == "discover"):
         parser.error("'discover' goes with 'synonyms' only: cariberita-admin synonyms discover")
+    elif (args.command == "stories") != (args.action == "mark"):
+        parser.error("'mark' goes with 'stories' only: cariberita-admin stories mark")
     if args.command == "synonyms" and args.from_file:
         return discover_synonyms(_articles_from_file(args.from_file), args)
     try:
@@ -104,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
         result = {"action": action, **manager.status(client, alias).as_dict()}
     elif args.command == "status":
         result = manager.status(client, alias).as_dict()
+    elif args.command == "stories":
+        # On the live version itself: the operator never writes through the alias.
+        live = manager.aliased_indices(client, alias)
+        if len(live) != 1:
+            print(f"error: alias {alias!r} points at {list(live) or 'nothing'}", file=sys.stderr)
+            return 1
+        marked = shared_stories.mark_all(client, live[0], tombstones_index(alias), _progress)
+        result = {"alias": alias, "index": live[0], "marked": marked}
     elif args.command in ("reindex", "rollback", "prune"):
         try:
             result = _migrate(client, alias, args)

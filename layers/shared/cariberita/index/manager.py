@@ -18,7 +18,8 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, RequestError
 
 from cariberita.articles.document import DERIVED_FIELDS
-from cariberita.index.mapping import INDEX_VERSION, index_body
+from cariberita.index.mapping import INDEX_VERSION, SHARED_STORY, index_body
+from cariberita.observability import logger
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,13 @@ def _update_live(client: OpenSearch, name: str, replicas: int | None) -> str:
             stale = True
     if set(difference.missing) & set(DERIVED_FIELDS) and _has_documents(client, name):
         stale = True  # its documents get them from the reindex (index/reindex.py fills them)
+    elif SHARED_STORY in difference.missing and not stale and _has_documents(client, name):
+        # Marking rewrites articles: the operator's job (the deploy may not write articles).
+        logger.warning(
+            "copies of a story are counted once `cariberita-admin stories mark` has run "
+            "(docs/operations.md, 'Shared stories')",
+            extra={"index": name},
+        )
     if stale:
         return "reindex_needed"
     return "updated" if changed else "unchanged"

@@ -36,6 +36,10 @@ SHOWN = {
     "image_url": "image_url",
     "story": "story",
 }
+# The story again, only on articles whose story has another copy (index/shared_stories.py).
+SHARED_STORY = "shared_story"
+# Fields no article document carries: the index writer keeps them across documents.
+KEPT_BY_WRITER = frozenset({SHARED_STORY})
 _SHOWN_TWIN = {"shown": {"type": "keyword", "index": False, "doc_values": False, "store": True}}
 
 
@@ -112,6 +116,9 @@ def mappings() -> dict[str, Any]:
             "image_url": {"type": "keyword", "index": False, "doc_values": False, "store": True},
             # Fingerprint of title + opening shared by copies of a story: search collapses on it.
             "story": {"type": "keyword", "store": True},
+            # The story again, only on articles whose story has another copy (kept at ingest,
+            # index/shared_stories.py): search counts copies over it, not over every story.
+            SHARED_STORY: {"type": "keyword"},
             # The S3 object (``bucket/key``) the current version of the article came from.
             "source": {"type": "keyword"},
             "ingested_at": {"type": "date"},

@@ -39,8 +39,10 @@ from opensearchpy.helpers import bulk, scan
 
 from cariberita.articles.document import DERIVED_FIELDS, derived_for
 from cariberita.errors import CariBeritaError
+from cariberita.index import shared_stories
 from cariberita.index.manager import aliased_indices, concrete_name, version_of
 from cariberita.index.mapping import index_body
+from cariberita.ingest.opensearch_indexes import tombstones_index
 
 Progress = Callable[[str], None]
 
@@ -367,6 +369,8 @@ def converge_and_swap(
             difference = compare(client, source, target, derived)
         if not difference.clean:
             raise ReindexError(f"{target} does not match {source}: {difference.summary()}")
+        if derived:  # copies written again by the passes and repairs came without the flag
+            shared_stories.mark_all(client, target, tombstones_index(alias), progress)
         swap(client, alias, source, target)
     except BaseException:
         _set_write_block(client, source, False)
@@ -420,6 +424,8 @@ def reindex(
         progress(f"copying {source} -> {target}")
         first = copy(client, source, target, progress=progress)
         filled = fill_derived(client, target, progress)
+        # An index from before the field, or stories derived anew: find the copies again.
+        shared_stories.mark_all(client, target, tombstones_index(alias), progress)
         outcome = converge_and_swap(client, alias, source, target, started, progress, derived=True)
     except ReindexError as exc:
         raise ReindexError(_resume_hint(alias, source, target, str(exc))) from exc

@@ -19,9 +19,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import OpenSearchException
 from opensearchpy.helpers import streaming_bulk
 
 from cariberita.articles.document import UPLOAD_FIELD
+from cariberita.index import shared_stories
 from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.opensearch_indexes import (
     MAX_REASON,
@@ -147,10 +149,40 @@ class OpenSearchIndexWriter:
         except IndexUnavailable as exc:
             return [ItemOutcome("retryable", str(exc)) for _ in chunk]
         send = [position for position, outcome in enumerate(outcomes) if outcome is None]
-        actions = [self._action(chunk[p], versions.get(p)) for p in send]
+        shared = self._shared_stories([chunk[p] for p in send], deadline)
+        actions = [self._action(chunk[p], versions.get(p), shared) for p in send]
         for position, outcome in zip(send, self._bulk(actions, deadline), strict=True):
             outcomes[position] = outcome
         return [o if o is not None else ItemOutcome("retryable", "lost") for o in outcomes]
+
+    def _shared_stories(self, operations: list[Operation], deadline: Deadline) -> set[str]:
+        """The stories of these writes that have another copy (index/shared_stories.py).
+
+        Best effort: the flag only lets search count copies cheaply, so a failure here is
+        logged and the articles are written without it (``cariberita-admin stories mark``
+        catches up), never held back.
+        """
+        incoming: dict[str, set[str]] = {}
+        for op in operations:
+            story = (
+                op.document.get(shared_stories.STORY_FIELD)
+                if isinstance(op, IndexArticle)
+                else None
+            )
+            if isinstance(story, str) and story:
+                incoming.setdefault(story, set()).add(op.id)
+        if not incoming:
+            return set()
+        timeout = self._small(deadline)
+        try:
+            return shared_stories.shared(
+                self._client, self._index, incoming, self._tombstones, timeout
+            )
+        except (OpenSearchException, ConnectionError, TimeoutError, KeyError, ValueError) as exc:
+            logger.warning(
+                "shared stories not marked", extra={"error": f"{type(exc).__name__}: {exc}"[:300]}
+            )
+            return set()
 
     def _retracted(self, ids: list[str], deadline: Deadline) -> dict[str, int]:
         """The retraction version of each of ``ids`` that has one."""
@@ -218,14 +250,20 @@ class OpenSearchIndexWriter:
             outcomes.append(classify(op, item))
         return outcomes
 
-    def _action(self, operation: Operation, retraction: int | None) -> dict[str, Any]:
+    def _action(
+        self, operation: Operation, retraction: int | None, shared: set[str]
+    ) -> dict[str, Any]:
         if isinstance(operation, IndexArticle):
+            document = operation.document
+            story = document.get(shared_stories.STORY_FIELD)
+            if story in shared:
+                document = {**document, shared_stories.FIELD: story}
             return {
                 "_op_type": "index",
                 "_id": operation.id,
                 "version": operation.version,
                 "version_type": "external_gte",
-                "_source": operation.document,
+                "_source": document,
             }
         return {
             "_op_type": "delete",

@@ -25,8 +25,6 @@ CATEGORY_FACET_SIZE = 30
 CATEGORY_TREE_SIZE = 200
 PUBLISHER_FACET_SIZE = 30
 AUTHOR_FACET_SIZE = 20
-# Cardinality counts exactly (short of hash collisions) below this many distinct values.
-STORIES_PRECISION = 40_000
 ALL_CATEGORIES_SIZE = 500
 _ACRONYMS = {"tv", "dpr", "kpk", "pon", "ftv"}
 # Facet values seen by one container: the corpus has a few hundred categories and authors, so
@@ -95,13 +93,13 @@ def _inner(aggs: dict[str, Any], name: str) -> dict[str, Any]:
     return nested
 
 
-def aggregations(post: Mapping[str, dict[str, Any]], collapse: bool = False) -> dict[str, Any]:
+def aggregations(post: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """The facets of a search; ``post`` holds the post_filter clause of each filter so named.
 
     Multi-select facets (categories, the category tree, publishers) count within every
-    post_filter but their own, so picking one value still shows the others' counts; months,
-    authors and the story count respect every filter. ``stories`` (distinct ``story`` values)
-    is asked only when results are collapsed.
+    post_filter but their own, so picking one value still shows the others' counts; months
+    and authors respect every filter. (The stories count comes from the copies aggregation,
+    ``results.story_count``: a cardinality of ``story`` hashed every match's story.)
     """
 
     def but(*own: str) -> list[dict[str, Any]]:
@@ -137,12 +135,6 @@ def aggregations(post: Mapping[str, dict[str, Any]], collapse: bool = False) -> 
         ),
         "months": _within("months", months, but()),
     }
-    if collapse:
-        aggs["stories"] = _within(
-            "stories",
-            {"cardinality": {"field": "story", "precision_threshold": STORIES_PRECISION}},
-            but(),
-        )
     return aggs
 
 
@@ -190,12 +182,6 @@ def category_tree(buckets: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         return out
 
     return build(root)
-
-
-def stories(aggs: dict[str, Any]) -> int | None:
-    """Distinct stories among the matches (exact below ``STORIES_PRECISION``); None if not asked."""
-    value = _inner(aggs, "stories").get("value")
-    return int(value) if isinstance(value, int | float) else None
 
 
 def shape(aggs: dict[str, Any]) -> Facets:

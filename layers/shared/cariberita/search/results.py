@@ -76,6 +76,21 @@ Copied = Mapping[str, tuple[int, list[str]]]
 """Story fingerprint -> (matching copies, their publishers), from ``query.copies_aggregation``."""
 
 
+def story_count(
+    total: Mapping[str, Any], aggs: Mapping[str, Any], name: str, limit: int
+) -> tuple[int, bool]:
+    """Distinct stories among the matches, and whether that is exact: the matches less every
+    copy after a story's first (``query.copies_aggregation``). Exact when the matches are
+    counted exactly and every copied story is in the aggregation; otherwise an estimate
+    (the matches counted so far less the copies)."""
+    copied = aggs.get(name, {}).get("stories", {})  # at most ``limit`` copied stories
+    buckets = copied.get("buckets", [])
+    extra = sum(int(b["doc_count"]) - 1 for b in buckets if isinstance(b, dict))
+    complete = not copied.get("sum_other_doc_count") and len(buckets) < limit
+    value = int(total["value"])
+    return max(value - extra, 1 if value else 0), total["relation"] == "eq" and complete
+
+
 def copied_stories(aggs: Mapping[str, Any], name: str) -> dict[str, tuple[int, list[str]]]:
     buckets = aggs.get(name, {}).get("stories", {}).get("buckets", [])
     return {

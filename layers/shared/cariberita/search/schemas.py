@@ -30,8 +30,9 @@ class Total(Schema):
     stories: int | None = Field(
         default=None,
         ge=0,
-        description="Distinct stories among the matches (copies counted once; exact below "
-        "40,000); null when `collapse=false`",
+        description="Distinct stories among the matches (copies counted once): exact when "
+        "`exact` is true and fewer than 500 matching stories have copies, else an estimate; "
+        "null when `collapse=false`",
     )
 
 

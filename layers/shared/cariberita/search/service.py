@@ -61,9 +61,13 @@ def search(
     total = response["hits"]["total"]
     aggs = response.get("aggregations", {})
     collapsed = params.collapse and not legacy.is_legacy(store)
-    stories = facets.stories(aggs) if collapsed else None
+    stories, counted = (
+        results.story_count(total, aggs, query.COPIES_AGG, query.COPIED_STORIES)
+        if collapsed
+        else (None, False)
+    )
     seen = (position.seen if position else params.offset) + len(hits)
-    if stories is not None:  # collapsed: pages count stories, not articles
+    if stories is not None and counted:  # collapsed: pages count stories, not articles
         more = len(hits) == params.size and seen < stories
     else:
         more = len(hits) == params.size and (seen < total["value"] or total["relation"] != "eq")
