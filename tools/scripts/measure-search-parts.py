@@ -1,0 +1,142 @@
+"""What each part of the search body costs at scale: the benchmark's query mix, sent raw with
+parts of the body removed, in turns, on an index of N repeated corpus articles.
+
+    # load once (a separate node on port 9271, heap 3g; ~25 min for 1M on 2 cores):
+    ARTICLE_DATA_DIR=../shared/data PYTHONPATH=tools .venv/bin/python \
+        tools/scripts/measure-search-parts.py load 1000000
+    # then measure (medians per variant, and per query with --per-query):
+    PYTHONPATH=tools .venv/bin/python tools/scripts/measure-search-parts.py measure --rounds 5
+
+Variants: ``full`` (the body search sends now), ``story-aggs-before`` (copies counted over
+``story`` and a cardinality of ``story``, as before ``shared_story``), ``no-aggs``,
+``no-highlight``, ``query-only``. Stop the node with
+``OPENSEARCH_PORT=9271 tools/scripts/opensearch-local.sh stop``. The figures are in
+docs/benchmarks.md ("Scale"); ``make bench-scale`` is the benchmark of record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+PORT = 9271
+INDEX = "parts-probe"
+
+Body = dict[str, Any]
+
+
+def _before_shared_stories(body: Body) -> Body:
+    out = copy.deepcopy(body)
+    if "collapse" in out:
+        if "inner_hits" in out["collapse"]:
+            out["aggs"].pop("copied", None)
+        else:
+            out["aggs"]["copied"]["aggs"]["stories"]["terms"]["field"] = "story"
+        out["aggs"]["stories"] = {"cardinality": {"field": "story", "precision_threshold": 40000}}
+    return out
+
+
+VARIANTS: dict[str, Callable[[Body], Body]] = {
+    "full": lambda b: b,
+    "story-aggs-before": _before_shared_stories,
+    "no-aggs": lambda b: {k: v for k, v in b.items() if k != "aggs"},
+    "no-highlight": lambda b: {k: v for k, v in b.items() if k != "highlight"},
+    "query-only": lambda b: {
+        "query": b["query"],
+        "size": b["size"],
+        "sort": b["sort"],
+        "_source": False,
+        "track_total_hits": b["track_total_hits"],
+    },
+}
+
+
+def _client() -> Any:
+    from bench.env import client_for, opensearch_endpoint
+
+    return client_for(opensearch_endpoint(port=PORT, heap="3g"), timeout=120)
+
+
+def load(total: int) -> None:
+    from bench import corpus_index, documents
+    from bench.corpus import repeated
+    from bench.env import corpus_path, read_corpus
+    from cariberita.index.manager import ensure_index
+    from opensearchpy import helpers
+
+    client = _client()
+    ensure_index(client, INDEX)
+    client.indices.put_settings(
+        index=INDEX,
+        body={"index": {"refresh_interval": "-1", "translog.durability": "async"}},
+    )
+    _, build = documents.builder()
+    base = [build(a, "bench-bucket/scale.ndjson") for a in read_corpus(corpus_path())]
+
+    def actions() -> Iterator[dict[str, Any]]:
+        for doc in repeated(base, total):
+            yield {"_op_type": "index", "_index": INDEX, "_id": doc["id"], "_source": doc}
+
+    began = time.perf_counter()
+    for ok, item in helpers.parallel_bulk(
+        client, actions(), thread_count=2, chunk_size=1000, request_timeout=300
+    ):
+        if not ok:
+            raise RuntimeError(str(item)[:300])
+    corpus_index.mark_shared_stories(client, INDEX)
+    client.indices.refresh(index=INDEX, request_timeout=600)
+    print(f"loaded {total} in {time.perf_counter() - began:.0f} s")
+
+
+def measure(rounds: int, per_query: bool) -> None:
+    from bench.queries import QUERY_MIX
+    from cariberita.search import query
+    from cariberita.search.params import SearchParams
+
+    client = _client()
+    bodies = [
+        (json.dumps(q, ensure_ascii=False), query.search_body(SearchParams.from_query(**q), 10_000))
+        for _, q in QUERY_MIX
+    ]
+    times: dict[str, dict[str, list[float]]] = {v: {} for v in VARIANTS}
+    for round_ in range(rounds + 1):  # round 0 warms up
+        for name, body in bodies:
+            for variant, make in VARIANTS.items():
+                sent = make(body)
+                began = time.perf_counter()
+                client.search(index=INDEX, body=sent, request_timeout=120)
+                if round_:
+                    times[variant].setdefault(name, []).append((time.perf_counter() - began) * 1000)
+    for variant, by_query in times.items():
+        every = sorted(t for ts in by_query.values() for t in ts)
+        print(
+            f"{variant:18s} p50 {statistics.median(every):7.1f} ms  "
+            f"p90 {every[int(len(every) * 0.9)]:7.1f}  max {every[-1]:7.1f}"
+        )
+    if per_query:
+        for name, _ in bodies:
+            medians = " ".join(f"{v}={statistics.median(times[v][name]):.0f}" for v in VARIANTS)
+            print(f"{name:60s} {medians}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("load").add_argument("articles", type=int)
+    run = sub.add_parser("measure")
+    run.add_argument("--rounds", type=int, default=5)
+    run.add_argument("--per-query", action="store_true")
+    args = parser.parse_args()
+    if args.command == "load":
+        load(args.articles)
+    else:
+        measure(args.rounds, args.per_query)
+
+
+if __name__ == "__main__":
+    main()
