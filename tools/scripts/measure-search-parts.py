@@ -63,11 +63,12 @@ def _client() -> Any:
 
 
 def load(total: int) -> None:
+    from cariberita.index.manager import ensure_index
+    from opensearchpy import helpers
+
     from bench import corpus_index, documents
     from bench.corpus import repeated
     from bench.env import corpus_path, read_corpus
-    from cariberita.index.manager import ensure_index
-    from opensearchpy import helpers
 
     client = _client()
     ensure_index(client, INDEX)
@@ -94,9 +95,10 @@ def load(total: int) -> None:
 
 
 def measure(rounds: int, per_query: bool) -> None:
-    from bench.queries import QUERY_MIX
     from cariberita.search import query
     from cariberita.search.params import SearchParams
+
+    from bench.queries import QUERY_MIX
 
     client = _client()
     bodies = [
