@@ -144,14 +144,18 @@ def test_typo_tolerance_spares_short_words_long_words_and_long_queries():
         assert fuzzy_words == [n <= ranking.FUZZY_MAX_QUERY_CONCEPTS] * n
 
 
-def test_recency_is_a_soft_multiplier():
+def test_recency_is_a_soft_multiplier_summed_over_recent_articles_only():
     body = query.search_body(SearchParams.from_query(q="banjir"), 1000)
-    scored = body["query"]["bool"]["must"][0]
-    functions = scored["function_score"]["functions"]
-    assert scored["function_score"]["boost_mode"] == "multiply"
-    assert scored["function_score"]["score_mode"] == "sum"
-    assert functions[0] == {"weight": 1.0}
-    assert 0 < functions[1]["weight"] <= 0.5
+    scored = body["query"]["bool"]["must"][0]["bool"]
+    plain, boost = scored["should"]
+    assert scored["minimum_should_match"] == 1
+    # score + score * weight * decay: the plain query, and the same query times the decay
+    assert boost["function_score"]["query"]["bool"]["must"] == [plain]
+    recent = boost["function_score"]["query"]["bool"]["filter"][0]["range"]["published_at"]
+    assert recent == {"gte": f"now/h-{ranking.RECENCY_WINDOW}"}
+    assert boost["function_score"]["boost_mode"] == "multiply"
+    (function,) = boost["function_score"]["functions"]
+    assert 0 < function["weight"] <= 0.5 and "gauss" in function
 
 
 def test_date_sorts_do_not_use_recency_scoring():
