@@ -3,9 +3,9 @@
 Search counts the copies of the stories it shows with a terms aggregation
 (``search/query.py``, ``copies_aggregation``). Over ``story`` it walked every distinct story
 of the archive on every search, and the stories count (a cardinality) hashed every match's:
-at 1M articles the two were half of a search's time (docs/benchmarks.md, "Scale"). Over
-``shared_story``, which holds the story only on articles that have another copy, it walks the
-copied stories alone (7 stories of the 21,936 corpus articles have copies).
+at 1M articles the two were most of a search's time (docs/search.md, "One result per
+story"). Over ``shared_story``, which holds the story only on articles that have another copy,
+it walks the copied stories alone (7 stories of the 21,936 corpus articles have copies).
 
 The field is kept at ingest (``ingest/opensearch_writer.py``): an article whose story is
 already in the index under another id gets it, and so do the copies found there. It is a
