@@ -175,9 +175,12 @@ def sqs_record(body: str, message_id: str | None = None, receive_count: int = 1)
     }
 
 
-def sqs_s3_event(bucket: str, *keys: str, action: str = "created") -> dict[str, Any]:
-    """An SQS batch with one message per key, each carrying that object's S3 notification."""
-    return {"Records": [sqs_record(json.dumps(s3_notification(bucket, k, action))) for k in keys]}
+def sqs_s3_event(bucket: str, *keys: str, action: str = "created", size: int = 0) -> dict[str, Any]:
+    """An SQS batch with one message per key, each carrying that object's S3 notification
+    (``size``: the object's size in bytes, as S3 reports it)."""
+    return {
+        "Records": [sqs_record(json.dumps(s3_notification(bucket, k, action, size))) for k in keys]
+    }
 
 
 def api_gateway_event(
