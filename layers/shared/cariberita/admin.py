@@ -113,12 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         result = manager.status(client, alias).as_dict()
     elif args.command == "stories":
         # On the live version itself: the operator never writes through the alias.
-        live = manager.aliased_indices(client, alias)
-        if len(live) != 1:
-            print(f"error: alias {alias!r} points at {list(live) or 'nothing'}", file=sys.stderr)
+        try:
+            live = reindex.live_index(client, alias)
+        except ReindexError as exc:
+            print(f"error: {exc}", file=sys.stderr)
             return 1
-        marked = shared_stories.mark_all(client, live[0], tombstones_index(alias), _progress)
-        result = {"alias": alias, "index": live[0], "marked": marked}
+        marked = shared_stories.mark_all(client, live, tombstones_index(alias), _progress)
+        result = {"alias": alias, "index": live, "marked": marked}
     elif args.command in ("reindex", "rollback", "prune"):
         try:
             result = _migrate(client, alias, args)

@@ -379,7 +379,8 @@ def converge_and_swap(
     return {"passes": passes, "documents": difference.target_documents}
 
 
-def _the_live_index(client: OpenSearch, alias: str) -> str:
+def live_index(client: OpenSearch, alias: str) -> str:
+    """The one concrete index behind ``alias``; ReindexError when it points at none or several."""
     current = aliased_indices(client, alias)
     if len(current) != 1:
         raise ReindexError(f"alias {alias!r} points at {list(current) or 'nothing'}; expected one")
@@ -409,7 +410,7 @@ def reindex(
     Raises ReindexError (alias untouched) when the copy fails or does not match the source.
     The old version is kept, write-blocked, for ``rollback`` unless ``delete_old``.
     """
-    source = _the_live_index(client, alias)
+    source = live_index(client, alias)
     version = target_version or (version_of(source) or 0) + 1
     target = concrete_name(alias, version)
     if target == source:
@@ -424,7 +425,9 @@ def reindex(
         progress(f"copying {source} -> {target}")
         first = copy(client, source, target, progress=progress)
         filled = fill_derived(client, target, progress)
-        # An index from before the field, or stories derived anew: find the copies again.
+        # An index from before the field, or stories derived anew: find the copies again. Most
+        # of the marking happens here; the pass before the swap only meets what was copied since,
+        # so the write block stays short.
         shared_stories.mark_all(client, target, tombstones_index(alias), progress)
         outcome = converge_and_swap(client, alias, source, target, started, progress, derived=True)
     except ReindexError as exc:
@@ -456,7 +459,7 @@ def rollback(
     The older version is brought up to date by id (writes and deletes made after the swap),
     then the alias moves back in one call. Raises ReindexError if there is none to go back to.
     """
-    current = _the_live_index(client, alias)
+    current = live_index(client, alias)
     older = [
         i for i in versions(client, alias) if (version_of(i) or 0) < (version_of(current) or 0)
     ]
@@ -472,7 +475,7 @@ def rollback(
 
 def prune(client: OpenSearch, alias: str, keep: int = 1) -> list[str]:
     """Delete versions the alias does not point at, keeping the ``keep`` newest older ones."""
-    current = _the_live_index(client, alias)
+    current = live_index(client, alias)
     live = version_of(current) or 0
     others = [i for i in versions(client, alias) if i != current]
     older = [i for i in others if (version_of(i) or 0) < live]

@@ -37,7 +37,8 @@ SWEEP_PAGE = 2_000
 Timeout = Callable[[], float]
 
 
-def _no_limit() -> float:
+def _two_minutes() -> float:
+    """The request timeout where no invocation's deadline applies (admin, reindex)."""
     return 120.0
 
 
@@ -79,7 +80,7 @@ def shared(
     index: str,
     incoming: Mapping[str, Collection[str]],
     tombstones: str | None = None,
-    timeout: Timeout = _no_limit,
+    timeout: Timeout = _two_minutes,
 ) -> set[str]:
     """The stories of ``incoming`` (story -> ids about to be written) that have copies under
     more than one id, counting those already searchable in ``index``; the copies found there
@@ -208,7 +209,7 @@ def _mark_stories(
         done = 0
         for start in range(0, len(items), 500):
             part = dict(items[start : start + 500])
-            done += _rewrite(client, index, part, tombstones, _no_limit)
+            done += _rewrite(client, index, part, tombstones, _two_minutes)
         rewritten += done
         if len(hits) < page or not done:  # all seen, or nothing more can be written
             return rewritten
