@@ -74,7 +74,8 @@ def request(max_offset: int = UNSIZED_OFFSET, title: bool = True) -> dict[str, A
         # The plain highlighter re-analyses at most MAX_HIGHLIGHT_OFFSET characters. The unified
         # one reads our stored offsets instead and ignores that bound: on a page of 50 bodies of
         # 490,000 characters where the query's words recur, it ran past 100 s on the node
-        # (plain: 1.3 s). docs/reliability.md, "Bounded cost per request".
+        # (plain: 1.3 s). On the bounded lead alone it is cheaper on the corpus but 3-4x plain on
+        # long articles where the query's words recur (docs/search.md, "Highlights").
         "type": "plain",
         "encoder": "default",
         # Stem, exact, fuzzy and synonym matches all highlight in the displayed fields.
