@@ -33,6 +33,9 @@ KINDS = (
     "reduplication",
     "typo",
 )
+# Batches from this one on were written after the ranking was last changed (2026-12-02): no one
+# tuning had seen them, either half, so the report shows them apart as well.
+FRESH_FROM_BATCH = 6
 OPENING_CHARS = 300
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -95,6 +98,7 @@ def evaluate(
             {
                 "q": item.q,
                 "kind": item.kind,
+                "batch": item.batch,
                 "target": item.target,
                 "rank": round(1 / rr) if rr else None,
                 "rr": rr,

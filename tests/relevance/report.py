@@ -69,10 +69,32 @@ def table(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
     return lines
 
 
+def fresh(measured: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
+    """Summaries over the queries of both halves written after the last ranking change."""
+    return {
+        system: known_items.summarise(
+            [
+                row
+                for half in ("tuning", "holdout")
+                for row in measured[half]["rows"][system]
+                if row.get("batch", 0) >= known_items.FRESH_FROM_BATCH
+            ]
+        )
+        for system in SYSTEMS
+    }
+
+
 def render(measured: dict[str, Any]) -> str:
     parts = [BEGIN]
     for half, title in (("holdout", "Holdout half"), ("tuning", "Tuning half")):
         parts += ["", f"**{title}**", "", *table(measured[half]["summary"])]
+    summary = fresh(measured)
+    if summary["ours"]:
+        title = (
+            f"Written after the last ranking change (batches {known_items.FRESH_FROM_BATCH} on, "
+            "both halves)"
+        )
+        parts += ["", f"**{title}**", "", *table(summary)]
     parts += ["", END]
     return "\n".join(parts)
 
