@@ -77,7 +77,7 @@ def fresh(measured: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
                 row
                 for half in ("tuning", "holdout")
                 for row in measured[half]["rows"][system]
-                if row.get("batch", 0) >= known_items.FRESH_FROM_BATCH
+                if row["batch"] >= known_items.FRESH_FROM_BATCH
             ]
         )
         for system in SYSTEMS

@@ -45,8 +45,12 @@ def _before_shared_stories(body: Body) -> Body:
     return out
 
 
+def _without(body: Body, key: str) -> Body:
+    return {k: v for k, v in body.items() if k != key}
+
+
 def _hits_part(body: Body) -> Body:
-    return {**{k: v for k, v in body.items() if k != "aggs"}, "track_total_hits": False}
+    return {**_without(body, "aggs"), "track_total_hits": False}
 
 
 def _facets_part(body: Body) -> Body:
@@ -57,8 +61,8 @@ def _facets_part(body: Body) -> Body:
 VARIANTS: dict[str, Callable[[Body], Body]] = {
     "full": lambda b: b,
     "story-aggs-before": _before_shared_stories,
-    "no-aggs": lambda b: {k: v for k, v in b.items() if k != "aggs"},
-    "no-highlight": lambda b: {k: v for k, v in b.items() if k != "highlight"},
+    "no-aggs": lambda b: _without(b, "aggs"),
+    "no-highlight": lambda b: _without(b, "highlight"),
     "query-only": lambda b: {
         "query": b["query"],
         "size": b["size"],
