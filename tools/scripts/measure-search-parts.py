@@ -113,7 +113,23 @@ def load(total: int) -> None:
     print(f"loaded {total} in {time.perf_counter() - began:.0f} s")
 
 
-def measure(rounds: int, per_query: bool) -> None:
+def _split(client: Any, body: Body) -> None:
+    """The two halves in one ``_msearch``: the node runs them side by side."""
+    lines: list[Body] = []
+    for half in (_hits_part(body), _facets_part(body)):
+        lines += [{"index": INDEX, "request_cache": False}, half]
+    reply = client.msearch(body=lines, request_timeout=120)
+    errors = [r["error"] for r in reply["responses"] if "error" in r]
+    if errors:
+        raise RuntimeError(str(errors)[:300])
+
+
+def _concurrent_segments(client: Any, mode: str | None) -> None:
+    setting = {"search.concurrent_segment_search.mode": mode}
+    client.cluster.put_settings(body={"transient": setting})
+
+
+def measure(rounds: int, per_query: bool, modes: list[str]) -> None:
     from cariberita.search import query
     from cariberita.search.params import SearchParams
 
@@ -124,25 +140,40 @@ def measure(rounds: int, per_query: bool) -> None:
         (json.dumps(q, ensure_ascii=False), query.search_body(SearchParams.from_query(**q), 10_000))
         for _, q in QUERY_MIX
     ]
-    times: dict[str, dict[str, list[float]]] = {v: {} for v in VARIANTS}
-    for round_ in range(rounds + 1):  # round 0 warms up
-        for name, body in bodies:
-            for variant, make in VARIANTS.items():
-                sent = make(body)
-                began = time.perf_counter()
-                # Never the request cache: each figure is what computing the answer costs.
-                client.search(index=INDEX, body=sent, request_timeout=120, request_cache="false")
-                if round_:
-                    times[variant].setdefault(name, []).append((time.perf_counter() - began) * 1000)
+    names = [f"{v}@{m}" for m in modes for v in [*VARIANTS, "split"]]
+    times: dict[str, dict[str, list[float]]] = {n: {} for n in names}
+    try:
+        for round_ in range(rounds + 1):  # round 0 warms up
+            for mode in modes:  # in turns, so load from elsewhere moves every mode alike
+                _concurrent_segments(client, None if mode == "default" else mode)
+                for name, body in bodies:
+                    for variant in [*VARIANTS, "split"]:
+                        began = time.perf_counter()
+                        if variant == "split":
+                            _split(client, body)
+                        else:
+                            # Never the request cache: each figure is what computing costs.
+                            client.search(
+                                index=INDEX,
+                                body=VARIANTS[variant](body),
+                                request_timeout=120,
+                                request_cache="false",
+                            )
+                        if round_:
+                            elapsed = (time.perf_counter() - began) * 1000
+                            times[f"{variant}@{mode}"].setdefault(name, []).append(elapsed)
+    finally:
+        _concurrent_segments(client, None)
     for variant, by_query in times.items():
         every = sorted(t for ts in by_query.values() for t in ts)
         print(
-            f"{variant:18s} p50 {statistics.median(every):7.1f} ms  "
-            f"p90 {every[int(len(every) * 0.9)]:7.1f}  max {every[-1]:7.1f}"
+            f"{variant:28s} p50 {statistics.median(every):7.1f} ms  "
+            f"p90 {every[int(len(every) * 0.9)]:7.1f}  p99 {every[int(len(every) * 0.99)]:7.1f}"
+            f"  max {every[-1]:7.1f}"
         )
     if per_query:
         for name, _ in bodies:
-            medians = " ".join(f"{v}={statistics.median(times[v][name]):.0f}" for v in VARIANTS)
+            medians = " ".join(f"{v}={statistics.median(times[v][name]):.0f}" for v in names)
             print(f"{name:60s} {medians}")
 
 
@@ -153,11 +184,18 @@ def main() -> None:
     run = sub.add_parser("measure")
     run.add_argument("--rounds", type=int, default=5)
     run.add_argument("--per-query", action="store_true")
+    run.add_argument(
+        "--concurrent-segments",
+        nargs="+",
+        default=["default"],
+        choices=["default", "none", "auto", "all"],
+        help="search.concurrent_segment_search.mode to measure each variant under, in turns",
+    )
     args = parser.parse_args()
     if args.command == "load":
         load(args.articles)
     else:
-        measure(args.rounds, args.per_query)
+        measure(args.rounds, args.per_query, args.concurrent_segments)
 
 
 if __name__ == "__main__":
