@@ -6,7 +6,7 @@ from typing import Any
 
 from cariberita.search import suggest
 from cariberita.search.params import MAX_SUGGEST_CHARS, suggest_text
-from cariberita.search.ranking import FUZZINESS
+from cariberita.search.ranking import FUZZINESS, FUZZY_TWO_EDITS_MAX_LETTERS
 
 
 def _fuzzy_clauses(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -39,3 +39,20 @@ def test_typos_are_looked_for_in_words_never_in_word_pairs():
     exact, fuzzy = prefix
     assert "title.suggest._2gram" in exact["fields"] and "fuzziness" not in exact
     assert fuzzy["fields"] == ["title.suggest"]
+
+
+def _generator_edits(q: str) -> set[int | None]:
+    section = suggest.spelling_section(q)
+    assert section is not None
+    return {g.get("max_edits") for g in section["spelling"]["phrase"]["direct_generator"]}
+
+
+def test_did_you_mean_corrects_two_edits_where_the_search_allows_them():
+    # Two edits is the phrase suggester's default: nothing is set up to 12 letters.
+    assert _generator_edits("pemerintahn kota") == {None}
+    assert _generator_edits("x" * FUZZY_TWO_EDITS_MAX_LETTERS) == {None}
+
+
+def test_did_you_mean_corrects_one_edit_in_a_query_with_a_longer_word():
+    # A two-edit automaton of a 20-letter word was most of such a search (docs/reliability.md).
+    assert _generator_edits("banjir " + "x" * (FUZZY_TWO_EDITS_MAX_LETTERS + 1)) == {1}
