@@ -117,3 +117,31 @@ def test_a_legacy_hit_shows_its_source_and_a_body_snippet():
 def test_stored_fields_win_over_source():
     hit = {"_id": "a1", "_source": {"title": "lama"}, "fields": {"title": ["baru"]}}
     assert results.shown(hit)["title"] == "baru"
+
+
+def newest() -> dict[str, Any]:
+    return query.search_body(SearchParams(q="banjir", sort="newest"), 1000)
+
+
+def test_a_newest_page_whose_copies_lack_stored_titles_is_legacy():
+    # The hits of a newest page ask for no stored field; their copies do (search/query.py).
+    story_only = {"fields": {"story": ["s1"]}, "sort": [1, "a1"]}
+    old = {
+        "hits": {
+            "hits": [{**story_only, "inner_hits": {"copies": {"hits": {"hits": [{"_id": "a1"}]}}}}]
+        }
+    }
+    new = {
+        "hits": {"hits": [{**story_only, "inner_hits": {"copies": {"hits": {"hits": [NEW_HIT]}}}}]}
+    }
+    assert legacy.asks_stored_title(newest())
+    assert legacy.lacks_stored_fields(newest(), old)
+    assert not legacy.lacks_stored_fields(newest(), new) and legacy.has_stored_fields(new)
+
+
+def test_the_legacy_form_of_a_newest_page_asks_on_the_hits_what_the_copies_asked():
+    adapted = legacy.adapt(newest())
+    assert "collapse" not in adapted
+    assert adapted["stored_fields"] == list(query.STORED_FIELDS)
+    assert "title" in adapted["_source"]["includes"]
+    assert {"lead", "body"} <= set(adapted["highlight"]["fields"])

@@ -43,8 +43,33 @@ class UnmappedField(Exception):
     the deploy added it): the index is legacy."""
 
 
+def _inner_hits(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The collapse's ``inner_hits`` request, when the page is read through it: the hits
+    themselves then ask for no stored field (``sort=newest``, search/query.py)."""
+    collapse = body.get("collapse")
+    inner = collapse.get("inner_hits") if isinstance(collapse, dict) else None
+    if isinstance(inner, dict) and not isinstance(body.get("stored_fields"), list):
+        return inner
+    return None
+
+
 def asks_stored_title(body: dict[str, Any]) -> bool:
-    return body.get("_source") is False and _TITLE in (body.get("stored_fields") or ())
+    asking = _inner_hits(body) or body
+    fields = asking.get("stored_fields")
+    return asking.get("_source") is False and isinstance(fields, list) and _TITLE in fields
+
+
+def _shown(hit: dict[str, Any]) -> dict[str, Any]:
+    """The hit a result shows: its story's first copy when inner hits came with it."""
+    for inner in (hit.get("inner_hits") or {}).values():
+        copies = inner.get("hits", {}).get("hits") if isinstance(inner, dict) else None
+        if copies:
+            return dict(copies[0])
+    return hit
+
+
+def _has_title(hit: dict[str, Any]) -> bool:
+    return _TITLE in (_shown(hit).get("fields") or {})
 
 
 def lacks_stored_fields(body: dict[str, Any], response: dict[str, Any]) -> bool:
@@ -52,20 +77,24 @@ def lacks_stored_fields(body: dict[str, Any], response: dict[str, Any]) -> bool:
     if not asks_stored_title(body):
         return False
     hits = response.get("hits", {}).get("hits", [])
-    return any(_TITLE not in (hit.get("fields") or {}) for hit in hits)
+    return not all(_has_title(hit) for hit in hits)
 
 
 def has_stored_fields(response: dict[str, Any]) -> bool:
     """Whether every hit of ``response`` carries its stored title (and there is one)."""
     hits = response.get("hits", {}).get("hits", [])
-    return bool(hits) and all(_TITLE in (hit.get("fields") or {}) for hit in hits)
+    return bool(hits) and all(_has_title(hit) for hit in hits)
 
 
 def adapt(body: dict[str, Any]) -> dict[str, Any]:
     """The legacy form of a request: display fields from ``_source``, no collapse, body
     snippets, no story count."""
     out = dict(body)
+    inner = _inner_hits(body)
     out.pop("collapse", None)
+    if inner is not None:
+        # Without the collapse the hits are the page: they ask what its copies asked.
+        out.update({k: inner[k] for k in ("_source", "stored_fields", "highlight") if k in inner})
     if out.get("_source") is False and out.get("stored_fields"):
         fields = [_DOCUMENT_FIELD[f] for f in out["stored_fields"] if f in _DOCUMENT_FIELD]
         out["_source"] = {"includes": fields}

@@ -27,6 +27,11 @@ STORED_FIELDS = tuple(SHOWN.values())
 COPY_FIELDS = tuple(SHOWN[f] for f in ("id", "publisher", "published_at"))
 
 
+# No stored field at all: the hit is not read from its stored document (only doc values, such
+# as the collapse key, come back; not even ``_id``).
+NO_STORED_FIELDS = "_none_"
+
+
 def fetch(fields: tuple[str, ...] = STORED_FIELDS) -> dict[str, Any]:
     """The fetch part of a request (a hit's ``fields``, no ``_source``)."""
     return {"_source": False, "stored_fields": list(fields)}
@@ -199,9 +204,12 @@ def search_body(
         # cariberita.search.collapse instead, which asks for this body without a position.
         body["collapse"] = collapse(params, marks)
         if "inner_hits" in body["collapse"]:
-            # The page shows each story's oldest copy, highlighted there: marks on the hit itself
-            # would be one more highlight pass (and stored-document read) per hit, never shown.
+            # The page shows each story's oldest copy, read and highlighted there: the hit's own
+            # fields and marks would each be one more read of its stored document, never shown
+            # (a page of 50 articles of 490,000 characters: 109 -> 90 ms for the fields alone).
+            # Its sort values and story still come back (the cursor, the copies count).
             del body["highlight"]
+            body["stored_fields"] = NO_STORED_FIELDS
     if params.collapse:
         # Copies shown with a hit, and the stories count (results.story_count), cursor pages too.
         body["aggs"][COPIES_AGG] = copies_aggregation(narrow)

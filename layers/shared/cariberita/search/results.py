@@ -123,12 +123,13 @@ def search_result(
     copies, count = _copies(hit, copied or {})
     chosen = copies[0] if show_original and copies and _full(copies[0]) else hit
     marks = chosen.get("highlight", {})
-    common = _common(shown(chosen), chosen["_id"])
+    # A newest page's hit carries no ``_id`` of its own (search/query.py, NO_STORED_FIELDS).
+    common = _common(shown(chosen), chosen.get("_id", ""))
     titles = highlight.best(marks, "title")
     others = dict.fromkeys(
         highlight.escape(p)
         for c in copies
-        if c.get("_id") != chosen["_id"] and isinstance(p := shown(c).get("publisher"), str)
+        if c.get("_id") != chosen.get("_id") and isinstance(p := shown(c).get("publisher"), str)
     )
     others.pop(common["publisher"], None)
     return SearchResult(
