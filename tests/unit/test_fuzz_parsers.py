@@ -17,6 +17,7 @@ import zlib
 
 import pytest
 from cariberita.articles.parsers import Limits, OverLimit, UnparseableObject, open_records
+from cariberita.articles.parsers.stream import ByteStream, iter_lines
 from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from hypothesis import HealthCheck, given, settings
@@ -242,3 +243,34 @@ def test_an_over_long_integer_in_a_csv_cell_is_a_rejected_row():
     accepted, rejected = outcome(data, "b.csv")
     assert accepted == {1: "ok-1", 3: "ok-2"}
     assert rejected == {2}
+
+
+_LINE_PARTS = st.lists(st.sampled_from([b"", b"", b"\r", b" ", b"ab", b"abcdefghijk"]), max_size=30)
+
+
+@fuzz(300)
+@given(
+    parts=_LINE_PARTS,
+    ending=st.sampled_from([b"", b"\n", b"\n\n"]),
+    max_lines=st.sampled_from([None, 3, 10]),
+    chunk=st.sampled_from([1, 2, 3, 7, 64]),
+)
+def test_skipping_empty_lines_counts_them_and_changes_nothing_else(parts, ending, max_lines, chunk):
+    # NDJSON skips runs of empty lines at once (a gzip of newlines expands to millions).
+    data = b"\n".join(parts) + ending
+
+    def lines(skip: bool) -> tuple[list[tuple[int, bytes, bool]], tuple[str, int | None] | None]:
+        stream = ByteStream(io.BytesIO(data), max_bytes=10**6, chunk_bytes=chunk)
+        try:
+            read = iter_lines(stream, 8, max_lines, skip_empty=skip)
+            return [(line.number, line.data, line.too_long) for line in read], None
+        except OverLimit as exc:
+            return [], (str(exc), exc.position)
+
+    every, every_stop = lines(False)
+    kept, kept_stop = lines(True)
+    assert kept_stop == every_stop
+    if every_stop is None:
+        skipped = [line for line in every if line not in kept]
+        assert kept == [line for line in every if line in kept]
+        assert all(data == b"" and not too_long for _, data, too_long in skipped)

@@ -21,7 +21,7 @@ def parse_ndjson(
     line alone.
     """
     numbers = NumberGuard()
-    for line in iter_lines(stream, max_record_bytes, max_lines):
+    for line in iter_lines(stream, max_record_bytes, max_lines, skip_empty=True):
         if line.too_long:
             yield RawRecord("line", line.number, error=f"line longer than {max_record_bytes} bytes")
             continue
