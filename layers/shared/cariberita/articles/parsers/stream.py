@@ -132,7 +132,8 @@ class ByteStream:
         return b"".join(parts)
 
 
-_NEWLINES = re.compile(rb"\n+")
+# Empty lines, LF or CRLF (a line of only "\r" reads as empty, as below).
+_EMPTY_LINES = re.compile(rb"(?:\r?\n)+")
 
 
 @dataclass(frozen=True)
@@ -157,12 +158,15 @@ def iter_lines(
     for chunk in stream.chunks():
         start = 0
         while True:
-            if skip_empty and not buffer and not skipping and chunk.startswith(b"\n", start):
+            run = (
+                _EMPTY_LINES.match(chunk, start)
+                if skip_empty and not (buffer or skipping)
+                else None
+            )
+            if run is not None:
                 # A run of empty lines at once: a small gzip of newlines expands to millions of
                 # them, and one loop turn per line took 14 s to reach the line cap.
-                run = _NEWLINES.match(chunk, start)
-                assert run is not None
-                number += run.end() - start
+                number += run.group().count(b"\n")
                 if max_lines is not None and number > max_lines:
                     raise OverLimit(f"more than {max_lines} lines in one object", max_lines + 1)
                 start = run.end()
