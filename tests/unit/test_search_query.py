@@ -161,3 +161,12 @@ def test_recency_is_a_soft_multiplier_summed_over_recent_articles_only():
 def test_date_sorts_do_not_use_recency_scoring():
     body = query.search_body(SearchParams.from_query(q="banjir", sort="newest"), 1000)
     assert "function_score" not in keys(body)
+
+
+def test_a_prefixed_number_has_its_other_spelling_as_an_equivalent_form():
+    forms = {c.text: c.synonyms for c in ranking.read("timnas u16 covid-19 g20 ke-70 skor 2-0")}
+    assert forms["u16"] == ("u 16",)  # as a phrase: the title's "U-16"
+    assert forms["covid-19"] == ("covid19",)
+    assert forms["g20"] == ("g 20",)
+    assert forms["ke-70"] == ()  # "ke" is a stopword, not a prefix
+    assert forms["2-0"] == ()  # a score, not a prefixed number

@@ -28,6 +28,7 @@ User text only ever reaches ``match``-family queries, never a query parser.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,12 @@ RECENCY_SCALE = "30d"
 RECENCY_WINDOW = "120d"
 
 _STOPWORDS = frozenset(wordlists.read("stopwords.txt"))
+# A short prefix and a number, written glued or hyphenated as the writer likes: U-16 and U16,
+# Covid-19 and Covid19, G-20 and G20. The tokenizer splits only the hyphenated form, so each
+# spelling is the other's equivalent form (the split one as a phrase).
+_GLUED = re.compile(r"([a-z]{1,5})([0-9]{1,4})")
+_PREFIX = re.compile(r"[a-z]{1,5}")
+_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,16 @@ class Concept:
     @property
     def words(self) -> int:
         return len(fold(self.text))
+
+
+def _spellings(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The other spelling of a prefixed number (``u16`` <-> ``u 16``); none for other words."""
+    if len(words) == 1 and (glued := _GLUED.fullmatch(words[0])):
+        prefix, number = glued.groups()
+        return () if prefix in _STOPWORDS else (f"{prefix} {number}",)
+    if len(words) == 2 and _PREFIX.fullmatch(words[0]) and _NUMBER.fullmatch(words[1]):
+        return () if words[0] in _STOPWORDS else ("".join(words),)
+    return ()
 
 
 def concepts(q: str, synonyms: Synonyms) -> list[Concept]:
@@ -105,7 +122,7 @@ def concepts(q: str, synonyms: Synonyms) -> list[Concept]:
             # Stopwords, and punctuation with no word in it (*:*), can match nothing: as
             # concepts they would only lower the share of the query an article needs.
             stop = all(word in _STOPWORDS for word in keys[i])
-            found.append((Concept(tokens[i]), stop))
+            found.append((Concept(tokens[i], _spellings(keys[i])), stop))
             i += 1
     kept = [concept for concept, stop in found if not stop]
     return kept or [concept for concept, _ in found]
