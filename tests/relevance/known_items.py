@@ -33,8 +33,9 @@ KINDS = (
     "reduplication",
     "typo",
 )
-# Batches from this one on were written after the ranking was last changed (2026-12-02): no one
-# tuning had seen them, either half, so the report shows them apart as well.
+# Batches from this one on were written after the ranking was tuned (2026-12-02), so the report
+# shows them apart as well. One query-time change came later (prefixed numbers, 2026-12-03),
+# made after reading one of their tuning-half queries (docs/search.md, "Ranking").
 FRESH_FROM_BATCH = 6
 OPENING_CHARS = 300
 _NON_WORD = re.compile(r"[^0-9a-z]+")

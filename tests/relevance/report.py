@@ -70,7 +70,8 @@ def table(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
 
 
 def fresh(measured: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
-    """Summaries over the queries of both halves written after the last ranking change."""
+    """Summaries over the queries of both halves written after the ranking was tuned
+    (known_items.FRESH_FROM_BATCH)."""
     return {
         system: known_items.summarise(
             [
@@ -91,7 +92,7 @@ def render(measured: dict[str, Any]) -> str:
     summary = fresh(measured)
     if summary["ours"]:
         title = (
-            f"Written after the last ranking change (batches {known_items.FRESH_FROM_BATCH} on, "
+            f"Written after the ranking was tuned (batches {known_items.FRESH_FROM_BATCH} on, "
             "both halves)"
         )
         parts += ["", f"**{title}**", "", *table(summary)]
