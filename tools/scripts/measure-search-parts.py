@@ -140,14 +140,15 @@ def measure(rounds: int, per_query: bool, modes: list[str]) -> None:
         (json.dumps(q, ensure_ascii=False), query.search_body(SearchParams.from_query(**q), 10_000))
         for _, q in QUERY_MIX
     ]
-    names = [f"{v}@{m}" for m in modes for v in [*VARIANTS, "split"]]
+    kinds = [*VARIANTS, "split"]  # the body's variants, then the split (two requests)
+    names = [f"{v}@{m}" for m in modes for v in kinds]
     times: dict[str, dict[str, list[float]]] = {n: {} for n in names}
     try:
         for round_ in range(rounds + 1):  # round 0 warms up
             for mode in modes:  # in turns, so load from elsewhere moves every mode alike
                 _concurrent_segments(client, None if mode == "default" else mode)
                 for name, body in bodies:
-                    for variant in [*VARIANTS, "split"]:
+                    for variant in kinds:
                         began = time.perf_counter()
                         if variant == "split":
                             _split(client, body)

@@ -27,6 +27,7 @@ from typing import Any
 
 from cariberita.index.mapping import SHOWN
 from cariberita.search import highlight
+from cariberita.search.query import NO_STORED_FIELDS
 
 LEGACY_TTL_S = 300.0
 # Stored field -> the document field it shows (``category.shown`` -> ``category``).
@@ -48,7 +49,7 @@ def _inner_hits(body: dict[str, Any]) -> dict[str, Any] | None:
     themselves then ask for no stored field (``sort=newest``, search/query.py)."""
     collapse = body.get("collapse")
     inner = collapse.get("inner_hits") if isinstance(collapse, dict) else None
-    if isinstance(inner, dict) and not isinstance(body.get("stored_fields"), list):
+    if isinstance(inner, dict) and body.get("stored_fields") == NO_STORED_FIELDS:
         return inner
     return None
 
@@ -59,17 +60,18 @@ def asks_stored_title(body: dict[str, Any]) -> bool:
     return asking.get("_source") is False and isinstance(fields, list) and _TITLE in fields
 
 
-def _shown(hit: dict[str, Any]) -> dict[str, Any]:
+def _shown_hit(hit: dict[str, Any]) -> dict[str, Any]:
     """The hit a result shows: its story's first copy when inner hits came with it."""
     for inner in (hit.get("inner_hits") or {}).values():
         copies = inner.get("hits", {}).get("hits") if isinstance(inner, dict) else None
         if copies:
-            return dict(copies[0])
+            first: dict[str, Any] = copies[0]
+            return first
     return hit
 
 
 def _has_title(hit: dict[str, Any]) -> bool:
-    return _TITLE in (_shown(hit).get("fields") or {})
+    return _TITLE in (_shown_hit(hit).get("fields") or {})
 
 
 def lacks_stored_fields(body: dict[str, Any], response: dict[str, Any]) -> bool:

@@ -77,9 +77,7 @@ _STOPWORDS = frozenset(wordlists.read("stopwords.txt"))
 # A short prefix and a number, written glued or hyphenated as the writer likes: U-16 and U16,
 # Covid-19 and Covid19, G-20 and G20. The tokenizer splits only the hyphenated form, so each
 # spelling is the other's equivalent form (the split one as a phrase).
-_GLUED = re.compile(r"([a-z]{1,5})([0-9]{1,4})")
-_PREFIX = re.compile(r"[a-z]{1,5}")
-_NUMBER = re.compile(r"[0-9]{1,4}")
+_PREFIXED_NUMBER = re.compile(r"([a-z]{1,5})([0-9]{1,4})")
 
 
 @dataclass(frozen=True)
@@ -96,12 +94,11 @@ class Concept:
 
 def _spellings(words: tuple[str, ...]) -> tuple[str, ...]:
     """The other spelling of a prefixed number (``u16`` <-> ``u 16``); none for other words."""
-    if len(words) == 1 and (glued := _GLUED.fullmatch(words[0])):
-        prefix, number = glued.groups()
-        return () if prefix in _STOPWORDS else (f"{prefix} {number}",)
-    if len(words) == 2 and _PREFIX.fullmatch(words[0]) and _NUMBER.fullmatch(words[1]):
-        return () if words[0] in _STOPWORDS else ("".join(words),)
-    return ()
+    found = _PREFIXED_NUMBER.fullmatch("".join(words)) if len(words) in (1, 2) else None
+    # Hyphenated, the two words must be the prefix and the number (not ``a1-2``).
+    if found is None or found[1] in _STOPWORDS or (len(words) == 2 and words[0] != found[1]):
+        return ()
+    return (f"{found[1]} {found[2]}",) if len(words) == 1 else (found[0],)
 
 
 def concepts(q: str, synonyms: Synonyms) -> list[Concept]:
