@@ -1,6 +1,6 @@
 """Known-item relevance over the whole corpus, on the TUNING half of the blind judgments.
 
-384 queries written blind by eight writers (``tests/relevance/known_items/``); a quarter is held
+480 queries written blind by ten writers (``tests/relevance/known_items/``); a quarter is held
 out and read only by ``python -m tests.relevance.report``, which writes both halves' tables into
 docs/search.md. Floors sit a little under the measured tuning-half figures: raise them when
 ranking improves, never lower them to make a change pass.

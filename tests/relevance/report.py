@@ -69,33 +69,43 @@ def table(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
     return lines
 
 
-def fresh(measured: dict[str, Any]) -> dict[str, dict[str, dict[str, float]]]:
-    """Summaries over the queries of both halves written after the ranking was tuned
-    (known_items.FRESH_FROM_BATCH)."""
+def written_from(measured: dict[str, Any], batch: int) -> dict[str, dict[str, dict[str, float]]]:
+    """Summaries over the queries of both halves from ``batch`` on (batches written after the
+    ranking was tuned: known_items.FRESH_FROM_BATCH, UNSEEN_FROM_BATCH)."""
     return {
         system: known_items.summarise(
             [
                 row
                 for half in ("tuning", "holdout")
                 for row in measured[half]["rows"][system]
-                if row["batch"] >= known_items.FRESH_FROM_BATCH
+                if row["batch"] >= batch
             ]
         )
         for system in SYSTEMS
     }
 
 
+LATER_TABLES = (
+    (
+        known_items.FRESH_FROM_BATCH,
+        "Written after the ranking was tuned (batches {batch} on, both halves)",
+    ),
+    (
+        known_items.UNSEEN_FROM_BATCH,
+        "Written on 2026-12-03, after every ranking change but one (batches {batch} on, both "
+        "halves)",
+    ),
+)
+
+
 def render(measured: dict[str, Any]) -> str:
     parts = [BEGIN]
     for half, title in (("holdout", "Holdout half"), ("tuning", "Tuning half")):
         parts += ["", f"**{title}**", "", *table(measured[half]["summary"])]
-    summary = fresh(measured)
-    if summary["ours"]:
-        title = (
-            f"Written after the ranking was tuned (batches {known_items.FRESH_FROM_BATCH} on, "
-            "both halves)"
-        )
-        parts += ["", f"**{title}**", "", *table(summary)]
+    for batch, title in LATER_TABLES:
+        summary = written_from(measured, batch)
+        if summary["ours"]:
+            parts += ["", f"**{title.format(batch=batch)}**", "", *table(summary)]
     parts += ["", END]
     return "\n".join(parts)
 
