@@ -1,0 +1,57 @@
+"""Graceful relaxation on the real node (search/ranking.py, ``MINIMUM_SHOULD_MATCH``): every
+concept is the strongest signal, one fewer ranks below, and a query needs only half of its
+concepts (two fifths from seven on), so a word the article lacks never empties the result."""
+
+from __future__ import annotations
+
+import pytest
+from cariberita.articles import Article, to_document
+from cariberita.search import query
+from cariberita.search.params import SearchParams
+
+# Our own sentences. Each article shares a known number of the queries' concepts.
+ARTICLES = {
+    # "banjir rob pesisir semarang": four concepts
+    "empat": ("Banjir Rob Rendam Pesisir Semarang", "Air laut pasang masuk ke permukiman."),
+    "tiga": ("Banjir Genangi Pesisir Semarang", "Warga mengungsi ke balai desa."),
+    "dua": ("Banjir di Semarang Surut", "Petugas membersihkan lumpur di jalan."),
+    "satu": ("Festival Kuliner Semarang Dibuka", "Ratusan pedagang ikut meramaikan acara."),
+    # "bersihkan hidung pakai air garam lawan asap": seven concepts
+    "hidung": ("Cara Merawat Hidung Saat Musim Asap", "Dokter menyarankan masker yang rapat."),
+    "asap": ("Sekolah Diliburkan karena Asap", "Kualitas udara memburuk sejak pekan lalu."),
+}
+
+
+@pytest.fixture(scope="module")
+def alias(os_client, index_alias: str) -> str:
+    for id_, (title, body) in ARTICLES.items():
+        record = {"id": id_, "title": title, "body": body, "published_at": "2024-03-01T08:00:00Z"}
+        doc = to_document(Article.model_validate(record), "b/k")
+        os_client.index(index=index_alias, id=id_, body=doc)
+    os_client.indices.refresh(index=index_alias)
+    return index_alias
+
+
+def found(os_client, alias: str, q: str) -> tuple[list[str], int]:
+    body = query.search_body(SearchParams.from_query(q=q), 5_000)
+    hits = os_client.search(index=alias, body=body)["hits"]
+    return [hit["_id"] for hit in hits["hits"]], hits["total"]["value"]
+
+
+def test_every_concept_ranks_above_one_fewer_and_half_is_enough(os_client, alias):
+    ids, total = found(os_client, alias, "banjir rob pesisir semarang")
+    assert ids == ["empat", "tiga", "dua"]
+    assert total == 3  # the total counts what matched, not the index
+
+
+def test_a_seven_concept_query_finds_an_article_that_shares_two(os_client, alias):
+    ids, _ = found(os_client, alias, "bersihkan hidung pakai air garam lawan asap")
+    assert ids[:1] == ["hidung"]
+    assert "asap" not in ids  # one shared concept of seven is not enough
+
+
+def test_a_six_concept_query_still_needs_half(os_client, alias):
+    ids, _ = found(os_client, alias, "bersihkan hidung pakai air garam lawan")
+    assert ids == []  # "hidung" alone is one of six
+    ids, _ = found(os_client, alias, "bersihkan hidung pakai garam lawan asap")
+    assert ids == []  # "hidung" and "asap" are two of six
