@@ -37,8 +37,9 @@ KINDS = (
 # shows them apart as well. One query-time change came later (prefixed numbers, 2026-12-03),
 # made after reading one of their tuning-half queries (docs/search.md, "Ranking").
 FRESH_FROM_BATCH = 6
-# Batches from this one on (2026-12-03) were written after every ranking change but one (two
-# fifths of the concepts from seven on, made after reading one of their tuning-half queries).
+# Batches from this one on (2026-12-03) were written before two query-time changes made after
+# reading their tuning-half queries (two fifths of the concepts from seven on; colloquial -in
+# verbs), and after every other.
 UNSEEN_FROM_BATCH = 9
 OPENING_CHARS = 300
 _NON_WORD = re.compile(r"[^0-9a-z]+")

@@ -92,8 +92,8 @@ LATER_TABLES = (
     ),
     (
         known_items.UNSEEN_FROM_BATCH,
-        "Written on 2026-12-03, after every ranking change but one (batches {batch} on, both "
-        "halves)",
+        "Written on 2026-12-03, before the last two query-time changes (batches {batch} on, "
+        "both halves)",
     ),
 )
 
