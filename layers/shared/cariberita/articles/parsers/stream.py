@@ -132,10 +132,30 @@ class ByteStream:
         return b"".join(parts)
 
 
-# Empty lines, LF or CRLF: up to the last newline of a run of CRs and LFs (a line of only CRs
-# reads as empty, as below). One character class: a repeated group costs the regex engine
-# memory per repetition (8 MB for 64 KB of newlines).
+# Empty lines, LF or CRLF: up to the last newline of a run of CRs and LFs (a short line of only
+# CRs reads as empty, as below; a longer one is an over-long line, cut off by ``_long_crs``). One
+# character class: a repeated group costs the regex engine memory per repetition (8 MB for 64 KB
+# of newlines).
 _EMPTY_LINES = re.compile(rb"[\r\n]*\n")
+
+
+def _long_crs(max_line_bytes: int) -> re.Pattern[bytes]:
+    """A line of only CRs longer than the limit: over-long, as any line, not empty."""
+    return re.compile(rb"\r{%d,}" % (max_line_bytes + 1))
+
+
+def _empty_run_end(chunk: bytes, start: int, long_crs: re.Pattern[bytes]) -> int | None:
+    """Where the run of empty lines at ``start`` ends (after its last newline), or None. The run
+    stops before a line of only CRs that is over-long, so that it is reported wherever the
+    chunks happen to split it."""
+    run = _EMPTY_LINES.match(chunk, start)
+    if run is None:
+        return None
+    end = run.end()
+    long = long_crs.search(chunk, start, end)
+    if long is not None:
+        end = chunk.rfind(b"\n", start, long.start()) + 1 or start
+    return end
 
 
 @dataclass(frozen=True)
@@ -157,21 +177,22 @@ def iter_lines(
     buffer = b""
     number = 0
     skipping = False
+    long_crs = _long_crs(max_line_bytes)
     for chunk in stream.chunks():
         start = 0
         while True:
-            run = (
-                _EMPTY_LINES.match(chunk, start)
+            run_end = (
+                _empty_run_end(chunk, start, long_crs)
                 if skip_empty and not (buffer or skipping)
                 else None
             )
-            if run is not None:
+            if run_end is not None:
                 # A run of empty lines at once: a small gzip of newlines expands to millions of
                 # them, and one loop turn per line took 14 s to reach the line cap.
-                number += chunk.count(b"\n", start, run.end())
+                number += chunk.count(b"\n", start, run_end)
                 if max_lines is not None and number > max_lines:
                     raise OverLimit(f"more than {max_lines} lines in one object", max_lines + 1)
-                start = run.end()
+                start = run_end
             end = chunk.find(b"\n", start)
             if end < 0:
                 if not skipping:
