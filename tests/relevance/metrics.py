@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 
 def reciprocal_rank(ranked: list[str], relevant: dict[str, int]) -> float:
@@ -19,3 +20,15 @@ def ndcg(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
+
+
+def bootstrap_interval(
+    values: list[float], resamples: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """The ``level`` interval of the mean of ``values`` over queries resampled with replacement
+    (a paired difference when each value is one query's difference between two systems)."""
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
+    tail = (1 - level) / 2
+    return means[int(tail * resamples)], means[int((1 - tail) * resamples) - 1]

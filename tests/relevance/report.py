@@ -20,6 +20,7 @@ from cariberita.opensearch_client import build_client
 
 from tests.relevance import known_items, systems
 from tests.relevance.full_corpus import corpus_records
+from tests.relevance.metrics import bootstrap_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "search.md"
@@ -69,19 +70,39 @@ def table(summary: dict[str, dict[str, dict[str, float]]]) -> list[str]:
     return lines
 
 
+def intervals(rows: dict[str, list[dict[str, Any]]]) -> str:
+    """MRR@10's 95% bootstrap interval over the queries for cariberita, and for its paired
+    difference from each baseline (the same queries, in the same order, for every system)."""
+    ours = [row["rr"] for row in rows["ours"]]
+    low, high = bootstrap_interval(ours)
+    parts = [f"{SYSTEMS['ours']} {low:.2f} to {high:.2f}"]
+    for system in SYSTEMS:
+        if system == "ours":
+            continue
+        theirs = [row["rr"] for row in rows[system]]
+        low, high = bootstrap_interval([a - b for a, b in zip(ours, theirs, strict=True)])
+        parts.append(f"{SYSTEMS['ours']} minus {SYSTEMS[system]} {low:+.2f} to {high:+.2f}")
+    return "MRR@10, 95% bootstrap interval over the queries: " + "; ".join(parts) + "."
+
+
+def rows_from(measured: dict[str, Any], batch: int) -> dict[str, list[dict[str, Any]]]:
+    """Each system's rows of both halves from ``batch`` on."""
+    return {
+        system: [
+            row
+            for half in ("tuning", "holdout")
+            for row in measured[half]["rows"][system]
+            if row["batch"] >= batch
+        ]
+        for system in SYSTEMS
+    }
+
+
 def written_from(measured: dict[str, Any], batch: int) -> dict[str, dict[str, dict[str, float]]]:
     """Summaries over the queries of both halves from ``batch`` on (batches written after the
     ranking was tuned: known_items.FRESH_FROM_BATCH, UNSEEN_FROM_BATCH)."""
     return {
-        system: known_items.summarise(
-            [
-                row
-                for half in ("tuning", "holdout")
-                for row in measured[half]["rows"][system]
-                if row["batch"] >= batch
-            ]
-        )
-        for system in SYSTEMS
+        system: known_items.summarise(rows) for system, rows in rows_from(measured, batch).items()
     }
 
 
@@ -102,10 +123,12 @@ def render(measured: dict[str, Any]) -> str:
     parts = [BEGIN]
     for half, title in (("holdout", "Holdout half"), ("tuning", "Tuning half")):
         parts += ["", f"**{title}**", "", *table(measured[half]["summary"])]
+        parts += ["", intervals(measured[half]["rows"])]
     for batch, title in LATER_TABLES:
         summary = written_from(measured, batch)
         if summary["ours"]:
             parts += ["", f"**{title.format(batch=batch)}**", "", *table(summary)]
+            parts += ["", intervals(rows_from(measured, batch))]
     parts += ["", END]
     return "\n".join(parts)
 
