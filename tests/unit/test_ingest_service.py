@@ -11,7 +11,7 @@ from cariberita.ingest.deadline import Deadline, OutOfTime
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.service import IngestService
 from cariberita.ingest.settings import IngestSettings
-from cariberita.ingest.writer import IndexUnavailable, ItemOutcome
+from cariberita.ingest.writer import IndexArticle, IndexUnavailable, ItemOutcome
 
 from tests.support.fake_index_writer import FakeIndexWriter
 from tests.support.fake_upload_store import FakeUploadStore
@@ -373,3 +373,53 @@ def test_a_versioned_retraction_yields_to_a_later_edit(service, bucket, index):
 
     assert older["counts"]["skipped_older"] == 1
     assert newer["counts"]["indexed"] == 1 and titles(index) == {"r": "B"}
+
+
+# Two puts of one key handled at once (two invocations): the older put's articles are held by the
+# key too, so deleting the key releases them (found by an independent review, 2026-12-03).
+_B, _K = "berita", "uploads/a.ndjson"
+
+
+def _nd(*ids: str) -> bytes:
+    return "".join(
+        json.dumps({"id": i, "title": f"J {i}", "body": "Isi.", "updated_at": "2024-03-01"}) + "\n"
+        for i in ids
+    ).encode()
+
+
+class _Interleaving(FakeIndexWriter):
+    """While put 10 is writing, S3 gets version 2 of the key and put 11 is handled (another
+    Lambda invocation)."""
+
+    hook = None
+
+    def _request(self, chunk):
+        out = super()._request(chunk)
+        if self.hook and any(isinstance(o, IndexArticle) and o.id == "old" for o in chunk):
+            hook, self.hook = self.hook, None
+            hook()
+        return out
+
+
+def test_an_article_published_by_a_concurrent_older_put_is_released_with_the_key():
+    index, bucket = _Interleaving(), FakeUploadStore()
+    svc = IngestService(
+        IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://x.invalid"}),
+        index,
+        bucket,
+        CategoryMap(),
+        random.Random(0),
+    )
+
+    def second_put():
+        bucket.put(_B, _K, _nd("new"))
+        svc.handle(ObjectEvent("created", _B, _K, None, "11"), Deadline())
+
+    index.hook = second_put
+    bucket.put(_B, _K, _nd("old"))
+    svc.handle(ObjectEvent("created", _B, _K, None, "10"), Deadline())
+    assert set(index.records[f"{_B}/{_K}"].articles) == {"old", "new"}
+
+    bucket.remove(_B, _K)
+    svc.handle(ObjectEvent("removed", _B, _K, None, "12"), Deadline())
+    assert index.articles == {}

@@ -247,3 +247,14 @@ def test_merge_facets_folds_mapped_labels_into_the_site_category():
 
 def test_rules_document_default_is_empty():
     assert Rules(RulesDocument()).empty
+
+
+def test_a_deeply_nested_document_is_a_clear_rejection_not_a_crash():
+    deep = '{"pins": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    with pytest.raises(RulesRejected, match="nested too deeply"):
+        service.check(deep, None)
+
+
+def test_a_key_repeated_in_one_object_is_refused_not_silently_last_wins():
+    with pytest.raises(RulesRejected, match="appears twice"):
+        parse('{"pins": [{"query": "banjir", "ids": ["a"]}], "pins": []}')

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 
 from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.events import ObjectEvent, is_older
@@ -84,6 +85,12 @@ def settle_put(
         logger.warning("a newer event for this key was applied while this one ran")
         if not latest.present:
             writer.release_articles(event.upload, held, deadline)
+        elif not frozenset(held) <= latest.articles:
+            # The object is still there and what this put published is in the index: the key
+            # holds it too, so that deleting the key releases it.
+            writer.save_upload_record(
+                replace(latest, articles=latest.articles | frozenset(held)), deadline
+            )
         return
     before = record.articles if record is not None and record.present else frozenset()
     writer.save_upload_record(

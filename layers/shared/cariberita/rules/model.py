@@ -96,13 +96,34 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return out or "document"
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: with a repeated key, json keeps the last
+    and an editor's earlier pins or mappings would vanish without a word."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def parse(data: bytes | str | dict[str, Any]) -> RulesDocument:
     """The document from JSON text or an already parsed object; raises RulesRejected."""
     if isinstance(data, bytes | str):
         if len(data) > MAX_DOCUMENT_BYTES:
             raise RulesRejected([f"document is larger than {MAX_DOCUMENT_BYTES} bytes"])
         try:
-            data = json.loads(data)
+            data = json.loads(data, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as exc:
+            raise RulesRejected([f"key {exc.key!r} appears twice in one object"]) from exc
+        except RecursionError as exc:
+            raise RulesRejected(["not valid JSON: nested too deeply"]) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise RulesRejected([f"not valid JSON: {exc}"]) from exc
     if not isinstance(data, dict):

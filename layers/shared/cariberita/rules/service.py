@@ -54,7 +54,7 @@ def _further(
         if len(known) == len(raw):
             return []
         return validation.problems(parse(known), missing_ids)
-    except (ValueError, AttributeError, RulesRejected):
+    except (ValueError, AttributeError, RecursionError, RulesRejected):
         return []
 
 
