@@ -4,9 +4,10 @@ title's ``U-16`` and the reverse (search/ranking.py, ``_spellings``)."""
 from __future__ import annotations
 
 import pytest
-from cariberita.articles import Article, to_document
 from cariberita.search import query
 from cariberita.search.params import SearchParams
+
+from tests.support.small_index import index_articles
 
 ARTICLES = {
     "hubung": ("Timnas U-16 Menang Telak atas Brunei", "Skuad muda menang di Stadion Pakansari."),
@@ -17,11 +18,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def alias(os_client, index_alias: str) -> str:
-    for id_, (title, body) in ARTICLES.items():
-        record = {"id": id_, "title": title, "body": body, "published_at": "2024-03-01T08:00:00Z"}
-        doc = to_document(Article.model_validate(record), "b/k")
-        os_client.index(index=index_alias, id=id_, body=doc)
-    os_client.indices.refresh(index=index_alias)
+    index_articles(os_client, index_alias, ARTICLES)
     return index_alias
 
 
