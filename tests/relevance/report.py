@@ -86,7 +86,8 @@ def intervals(rows: dict[str, list[dict[str, Any]]]) -> str:
 
 
 def rows_from(measured: dict[str, Any], batch: int) -> dict[str, list[dict[str, Any]]]:
-    """Each system's rows of both halves from ``batch`` on."""
+    """Each system's rows of both halves from ``batch`` on (batches written after the ranking
+    was tuned: known_items.FRESH_FROM_BATCH, UNSEEN_FROM_BATCH)."""
     return {
         system: [
             row
@@ -95,14 +96,6 @@ def rows_from(measured: dict[str, Any], batch: int) -> dict[str, list[dict[str, 
             if row["batch"] >= batch
         ]
         for system in SYSTEMS
-    }
-
-
-def written_from(measured: dict[str, Any], batch: int) -> dict[str, dict[str, dict[str, float]]]:
-    """Summaries over the queries of both halves from ``batch`` on (batches written after the
-    ranking was tuned: known_items.FRESH_FROM_BATCH, UNSEEN_FROM_BATCH)."""
-    return {
-        system: known_items.summarise(rows) for system, rows in rows_from(measured, batch).items()
     }
 
 
@@ -125,10 +118,11 @@ def render(measured: dict[str, Any]) -> str:
         parts += ["", f"**{title}**", "", *table(measured[half]["summary"])]
         parts += ["", intervals(measured[half]["rows"])]
     for batch, title in LATER_TABLES:
-        summary = written_from(measured, batch)
-        if summary["ours"]:
+        rows = rows_from(measured, batch)
+        if rows["ours"]:
+            summary = {system: known_items.summarise(r) for system, r in rows.items()}
             parts += ["", f"**{title.format(batch=batch)}**", "", *table(summary)]
-            parts += ["", intervals(rows_from(measured, batch))]
+            parts += ["", intervals(rows)]
     parts += ["", END]
     return "\n".join(parts)
 
