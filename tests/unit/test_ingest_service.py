@@ -392,10 +392,11 @@ class _Interleaving(FakeIndexWriter):
     Lambda invocation)."""
 
     hook = None
+    trigger = "old"  # the article whose write lets the other invocation run
 
     def _request(self, chunk):
         out = super()._request(chunk)
-        if self.hook and any(isinstance(o, IndexArticle) and o.id == "old" for o in chunk):
+        if self.hook and any(isinstance(o, IndexArticle) and o.id == self.trigger for o in chunk):
             hook, self.hook = self.hook, None
             hook()
         return out
@@ -418,6 +419,43 @@ def test_an_article_published_by_a_concurrent_older_put_is_released_with_the_key
     index.hook = second_put
     bucket.put(_B, _K, _nd("old"))
     svc.handle(ObjectEvent("created", _B, _K, None, "10"), Deadline())
+    assert set(index.records[f"{_B}/{_K}"].articles) == {"old", "new"}
+
+    bucket.remove(_B, _K)
+    svc.handle(ObjectEvent("removed", _B, _K, None, "12"), Deadline())
+    assert index.articles == {}
+
+
+def test_an_older_put_that_finishes_while_a_newer_one_writes_stays_held_by_the_key():
+    # The mirror case: put 11 reads the key's record, then put 10 (older, handled by another
+    # invocation) writes and records its article before 11 saves. 11 builds on the record as it
+    # is when it saves, not as it was when it started (found by a review, 2026-12-03).
+    index, bucket = _Interleaving(), FakeUploadStore()
+    index.trigger = "new"
+    svc = IngestService(
+        IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://x.invalid"}),
+        index,
+        bucket,
+        CategoryMap(),
+        random.Random(0),
+    )
+
+    def older_put():
+        svc.handle(ObjectEvent("created", _B, _K, None, "10"), Deadline())
+
+    bucket.put(_B, _K, _nd("new"))
+    real_open = bucket.open
+
+    def open_then_race(b, k):
+        # Put 10 reads what S3 held when it was sent: its own version.
+        bucket.open = real_open
+        body = real_open(b, k)
+        bucket.put(_B, _K, _nd("old"))
+        index.hook = older_put
+        return body
+
+    bucket.open = open_then_race
+    svc.handle(ObjectEvent("created", _B, _K, None, "11"), Deadline())
     assert set(index.records[f"{_B}/{_K}"].articles) == {"old", "new"}
 
     bucket.remove(_B, _K)

@@ -3,26 +3,31 @@
 - **Order.** S3 delivers events late, twice and out of order; per key, the ``sequencer`` is the
   order. Each key's upload record keeps the sequencer of the last event applied; an event
   older than that is ignored. An equal one (a redelivery) is applied again, harmlessly.
-- **Ownership.** The record lists the articles the object holds. Removing the object
-  unpublishes only those no other present object holds, and only if the key has no current
-  object any more (S3 is asked): removing a noncurrent version (``ObjectRemoved:Delete`` with
-  its ``versionId``) or a delete overtaken by a new upload leaves the articles alone.
+- **Ownership.** The record lists the articles the object holds: those the index took from
+  it (a refused or older copy is not held), recorded even when its put broke off. Removing
+  the object unpublishes only those no other present object holds, and only if the key has no
+  current object any more (S3 is asked): removing a noncurrent version
+  (``ObjectRemoved:Delete`` with its ``versionId``) or a delete overtaken by a new upload
+  leaves the articles alone.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 
-from cariberita.ingest.deadline import Deadline
+from cariberita.ingest.deadline import Deadline, OutOfTime
 from cariberita.ingest.events import ObjectEvent, is_older
 from cariberita.ingest.report import Report
 from cariberita.ingest.uploads import UploadStore
 from cariberita.ingest.writer import (
     IndexArticle,
+    IndexUnavailable,
     IndexWriter,
     ItemOutcome,
     Operation,
+    Result,
     UploadRecord,
 )
 from cariberita.observability import logger
@@ -92,7 +97,10 @@ def settle_put(
                 replace(latest, articles=latest.articles | frozenset(held)), deadline
             )
         return
-    before = record.articles if record is not None and record.present else frozenset()
+    # Built on the record as it is now, not as this put found it: an older put handled at the
+    # same time (another invocation) may have recorded what it published since.
+    now = latest if latest is not None else record
+    before = now.articles if now is not None and now.present else frozenset()
     writer.save_upload_record(
         UploadRecord(
             event.upload, True, before | frozenset(held), event.sequencer, event.version_id
@@ -101,8 +109,49 @@ def settle_put(
     )
 
 
+# The outcomes after which the index stores this key's copy. ``created``/``updated``: it was
+# written; versions are ``external_gte``, so an equal version rewrites (``updated``) and a
+# redelivery, or a second key with the same content, holds the article too (deleting either key
+# leaves it while the other is present). Not held: ``skipped_older`` (the stored copy or a
+# retraction is newer, so another key or an editor put it there), ``rejected`` (never stored)
+# and ``retryable`` (not final: ``RetryingWriter`` sends it again through ``Holdings``, and if
+# time runs out the redelivery rewrites it at the same version and holds it then). Retractions
+# (``deleted``/``not_found``) are not holdings.
+HELD_RESULTS: frozenset[Result] = frozenset({"created", "updated"})
+
+
+def settle_interrupted_put(
+    event: ObjectEvent,
+    record: UploadRecord | None,
+    held: Collection[str],
+    writer: IndexWriter,
+    deadline: Deadline,
+) -> None:
+    """``settle_put`` for a put that failed part-way (OutOfTime, an outage; it is redelivered).
+
+    What it did write is recorded as held now: a delete handled before the redelivery (which
+    is then stale and writes nothing) must release it. The record takes this put's sequencer,
+    and an equal one is applied again, so the redelivery still runs. Best effort: when the
+    record cannot be saved either, that is logged and the put's own error propagates.
+    """
+    if not held:
+        return
+    try:
+        settle_put(event, record, held, writer, deadline)
+    except (IndexUnavailable, OutOfTime) as exc:
+        logger.warning(
+            "the articles an interrupted put wrote were not recorded",
+            extra={"error": f"{type(exc).__name__}: {exc}"[:300], "held": len(held)},
+        )
+
+
 class Holdings:
-    """An ``IndexWriter`` that notes the id of every article written through it."""
+    """An ``IndexWriter`` that notes the id of every article the index took from it.
+
+    Ids come from the outcomes (``HELD_RESULTS``), not from what was sent: a copy the index
+    refused must not keep the article published once its real publisher is deleted. They are
+    noted as each outcome arrives, so a put that breaks off still knows what it wrote.
+    """
 
     def __init__(self, writer: IndexWriter) -> None:
         self.writer = writer
@@ -115,13 +164,19 @@ class Holdings:
     def write(
         self, operations: Iterable[Operation], deadline: Deadline | None = None
     ) -> Iterator[ItemOutcome]:
-        return self.writer.write(self._note(operations), deadline)
+        # The port answers one outcome per operation, in order: pair them as they come.
+        sent: deque[Operation] = deque()
 
-    def _note(self, operations: Iterable[Operation]) -> Iterator[Operation]:
-        for operation in operations:
-            if isinstance(operation, IndexArticle):
+        def note(ops: Iterable[Operation]) -> Iterator[Operation]:
+            for operation in ops:
+                sent.append(operation)
+                yield operation
+
+        for outcome in self.writer.write(note(operations), deadline):
+            operation = sent.popleft()
+            if isinstance(operation, IndexArticle) and outcome.result in HELD_RESULTS:
                 self.ids.add(operation.id)
-            yield operation
+            yield outcome
 
     def upload_record(self, upload: str, deadline: Deadline | None = None) -> UploadRecord | None:
         return self.writer.upload_record(upload, deadline)

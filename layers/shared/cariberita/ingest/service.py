@@ -100,6 +100,10 @@ class IngestService:
                     max_listed=self.settings.max_listed_rejections,
                     rng=self.rng,
                 )
+            except Exception:
+                # Out of time or the index gone part-way: what was written is held all the same.
+                ownership.settle_interrupted_put(event, record, holdings.ids, self.writer, deadline)
+                raise
             finally:
                 body.close()
             ownership.settle_put(event, record, holdings.ids, self.writer, deadline)
