@@ -120,3 +120,9 @@ def test_bundled_category_map_is_the_published_sample():
     from tests.support.paths import SAMPLES
 
     assert BUNDLED_MAP.read_bytes() == (SAMPLES / "category-map.json").read_bytes()
+
+
+@pytest.mark.parametrize(("given", "id_"), [(123, "123"), (" abc ", "abc"), ("x-1", "x-1")])
+def test_a_tombstone_reads_its_id_as_an_article_does(given, id_):
+    assert article_from_record({**BASE, "id": given}).id == id_
+    assert article_from_record({"id": given, "deleted": True}).id == id_

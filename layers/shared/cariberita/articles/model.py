@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from cariberita.articles.categories import split_breadcrumb
 from cariberita.articles.dates import check_window, parse_date, version_millis
@@ -35,12 +43,26 @@ _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
+def _id_as_text(value: Any) -> Any:
+    # Spreadsheets and JSON exports give numeric ids as numbers (123, not "123").
+    return str(value) if isinstance(value, int) else value
+
+
+# An article id as a record gives it, for articles and retractions alike: a retraction must
+# name the article by the id the article itself was read with.
+ArticleId = Annotated[
+    str,
+    BeforeValidator(_id_as_text),
+    StringConstraints(strip_whitespace=True, pattern=ID_PATTERN),
+]
+
+
 class Article(BaseModel):
     """One article, ready to become an index document (see ``document.to_document``)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: ArticleId
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
     categories: list[str] = Field(default_factory=list)
@@ -79,8 +101,6 @@ class Article(BaseModel):
             except ValueError:
                 when = None  # the published_at validator reports it, named after the field
             data["id"] = derive_id(url, data["title"], when)
-        elif "id" in data and not isinstance(data["id"], str):
-            data["id"] = str(data["id"]) if isinstance(data["id"], int) else data["id"]
         return data
 
     @field_validator("title", "author", "editor", "image_caption", "publisher", mode="before")
@@ -159,7 +179,7 @@ class Tombstone(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: ArticleId
     deleted: Literal[True]
     updated_at: datetime | None = None
 
