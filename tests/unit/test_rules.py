@@ -101,6 +101,33 @@ def test_a_category_mapping_chain_is_rejected():
     assert any("no chains" in p for p in rejected(document))
 
 
+@pytest.mark.parametrize(
+    "categories",
+    [
+        {"Celebrity": "Selebriti", "Celebrity ": "Hiburan"},
+        {"Celebrity": "Selebriti", " Celebrity": "Selebriti"},
+        {"Celebrity": "Selebriti", "celebrity\u00a0": "Hiburan"},
+        {"Celebrity": "Selebriti", "CELEBRITY": "Hiburan"},
+    ],
+)
+def test_two_sources_that_are_one_category_after_normalisation_are_refused(categories):
+    problems = rejected({"categories": categories})
+    assert any("are the same category" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("label", ["\u200b", "   ", "\u00a0\u200b\u2060", "\ufeff"])
+def test_a_category_mapped_to_a_label_empty_after_normalisation_is_refused(label):
+    problems = rejected({"categories": {"Sports": "Bola", "Celebrity": label}})
+    assert problems == [
+        f"categories: 'Celebrity' is mapped to {label!r}, which is empty after normalisation"
+    ]
+
+
+def test_a_source_label_empty_after_normalisation_is_refused():
+    problems = rejected({"categories": {"\u200b": "Bola"}})
+    assert problems == ["categories: the source '\\u200b' is empty after normalisation"]
+
+
 def test_queries_match_after_the_search_normalisation():
     assert query_key("  GÉMPA\u00a0 Cianjur ") == query_key("gempa cianjur") == "gempa cianjur"
     rules = Rules(parse(GOOD), 1)

@@ -34,9 +34,10 @@ QueryText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)
 ]
 ArticleId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Category = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_CATEGORY_CHARS)
-]
+# Not stripped: as a dict key, a stripped "Celebrity " would silently replace "Celebrity" (the
+# last one wins). Validation compares labels as the index does (``compiled.category_key``) and
+# refuses two that are one category, or a label that is empty after that normalisation.
+Category = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CATEGORY_CHARS)]
 
 # Validators built on the first document read, not at import: a search container without
 # editors' rules never builds them (~5 ms of its cold start); rules.compiled's empty NO_RULES is

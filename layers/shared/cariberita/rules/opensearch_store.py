@@ -70,6 +70,28 @@ class OpenSearchRulesStore:
             return 0
         return int(response["aggregations"]["top"]["value"] or 0)
 
+    def newest_from(self, origin: str) -> StoredVersion | None:
+        # A prefix query on the keyword: the key is percent-encoded, so "?" ends the origin and
+        # "rules/a.json" does not match "rules/a.json.bak".
+        origin_is = [{"term": {"applied_by": origin}}, {"prefix": {"applied_by": f"{origin}?"}}]
+        body = {
+            "size": 1,
+            "query": {
+                "bool": {
+                    "filter": [{"term": {"kind": "version"}}],
+                    "should": origin_is,
+                    "minimum_should_match": 1,
+                }
+            },
+            "sort": [{"version": "desc"}],
+        }
+        try:
+            response = self._call(lambda: self._client.search(index=self.index, body=body))
+        except _Missing:
+            return None
+        hits = response["hits"]["hits"]
+        return StoredVersion.from_dict(hits[0]["_source"]) if hits else None
+
     def add_version(self, entry: StoredVersion) -> bool:
         self._ensure_index()
         document = {"kind": "version", **entry.as_dict()}

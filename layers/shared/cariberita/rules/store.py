@@ -66,6 +66,11 @@ class RulesStore(Protocol):
         """The highest version number written (0 when none)."""
         ...
 
+    def newest_from(self, origin: str) -> StoredVersion | None:
+        """The newest version applied from ``origin`` (an S3 file, ``objects.AppliedObject``):
+        its ``applied_by`` is ``origin``, or ``origin`` then ``?`` and the upload's details."""
+        ...
+
     def add_version(self, entry: StoredVersion) -> bool:
         """Write a new version; False (nothing written) when that number already exists."""
         ...
@@ -105,6 +110,14 @@ class InMemoryRulesStore:
     def latest_version(self) -> int:
         self._check()
         return max(self.versions, default=0)
+
+    def newest_from(self, origin: str) -> StoredVersion | None:
+        self._check()
+        for number in sorted(self.versions, reverse=True):
+            by = self.versions[number].applied_by
+            if by == origin or by.startswith(f"{origin}?"):
+                return self.versions[number]
+        return None
 
     def add_version(self, entry: StoredVersion) -> bool:
         self._check()

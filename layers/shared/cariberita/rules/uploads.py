@@ -3,6 +3,18 @@
 The ingest function hands every ``rules/`` key here. The report lands beside the articles'
 reports (``reports/rules/<name>.json``): the version now in force, or each problem found.
 Deleting a rules file changes nothing (the rules stay as they are; ``rollback`` goes back).
+
+Order. S3 delivers events late, twice and out of order, and its ``sequencer`` orders the events
+of one key only; editors may use several file names. So the rule is per file (bucket and key):
+the newest version applied from the file names the upload it came from (:mod:`objects`), and
+an event for that file is
+
+- older than that upload (by sequencer): skipped, and no report (the newer one's stands);
+- that upload again (same sequencer, or the versionId that was applied): not applied again,
+  which would undo what was applied since (another file, the admin tool); its report is
+  written again only while the file still holds that version (a retry after the report failed);
+- anything else: applied. Uploads of different files, and the admin tool, have no order S3
+  gives: the one handled last is in force. An event without a sequencer is never older.
 """
 
 from __future__ import annotations
@@ -14,37 +26,37 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cariberita.articles.categories import CategoryMap
-from cariberita.ingest.events import ObjectEvent
+from cariberita.ingest.events import ObjectEvent, is_older
 from cariberita.ingest.report import report_key
 from cariberita.ingest.uploads import UploadStore
 from cariberita.observability import logger
 from cariberita.rules import service
 from cariberita.rules.cache import RulesCache
-from cariberita.rules.model import MAX_DOCUMENT_BYTES, RulesRejected
-from cariberita.rules.store import RulesStore, RulesUnavailable
+from cariberita.rules.model import RulesRejected
+from cariberita.rules.objects import AppliedObject, RulesObject, s3_read
+from cariberita.rules.store import RulesStore, RulesUnavailable, StoredVersion
 from cariberita.rules.validation import MissingIds
 
 PREFIX = "rules/"
 
 
-def s3_version_id(bucket: str, key: str) -> str | None:
-    """The S3 versionId of the object (for the audit trail); None when unversioned or unknown."""
-    from cariberita import storage
-
-    try:
-        version = storage.s3_client().head_object(Bucket=bucket, Key=key).get("VersionId")
-    except Exception:  # the audit field is best effort; applying must not depend on it
-        return None
-    return str(version) if version and version != "null" else None
+def _same_upload(event: ObjectEvent, done: AppliedObject) -> bool:
+    """Whether ``event`` is the upload ``done`` names, or announced the body it applied."""
+    same_sequencer = bool(event.sequencer and done.sequencer) and not (
+        is_older(event.sequencer, done.sequencer) or is_older(done.sequencer, event.sequencer)
+    )
+    return same_sequencer or (bool(event.version_id) and event.version_id == done.version_id)
 
 
 @dataclass
 class RulesUploads:
+    """``uploads`` receives the reports; ``read`` fetches a rules file with its versionId."""
+
     store: RulesStore
     missing_ids: MissingIds
     uploads: UploadStore
     reports_prefix: str = "reports/"
-    version_of: Callable[[str, str], str | None] = s3_version_id
+    read: Callable[[str, str], RulesObject | None] = s3_read
     cache: RulesCache | None = None
 
     def __post_init__(self) -> None:
@@ -62,38 +74,62 @@ class RulesUploads:
         return rules.category_map(base) if rules.document.categories else base
 
     def handle(self, event: ObjectEvent) -> dict[str, Any] | None:
-        """Apply the uploaded document and write its report; raises RulesUnavailable (retried)."""
+        """Apply the uploaded document and write its report; raises RulesUnavailable (retried).
+
+        Returns the report, or for a skipped event (see the module) an outcome not written
+        (``status`` ``skipped``); None when the object no longer exists.
+        """
         report: dict[str, Any] = {"object": f"s3://{event.bucket}/{event.key}", "kind": "rules"}
         if event.action == "removed":
             report.update(status="ignored", note="deleting a rules file changes no rules")
+            return self._write(event, report)
+        last = self.store.newest_from(AppliedObject(event.bucket, event.key).origin)
+        done = AppliedObject.parse(last.applied_by) if last is not None else None
+        if last is not None and done is not None and is_older(event.sequencer, done.sequencer):
+            return self._skip(event, report, last, "a newer upload of this file is applied")
+        found = self.read(event.bucket, event.key)
+        if found is None:
+            return None
+        if last is not None and done is not None and _same_upload(event, done):
+            if not (found.version_id and found.version_id == done.version_id):
+                return self._skip(event, report, last, "this upload is applied already")
+            report.update(self._applied(last), note="applied already (S3 sent its event again)")
+            return self._write(event, report)
+        by = AppliedObject(event.bucket, event.key, found.version_id, event.sequencer)
+        try:
+            applied = service.apply(self.store, found.data, by.applied_by(), self.missing_ids)
+        except RulesRejected as exc:
+            report.update(status="rejected", problems=exc.problems)
+        except RulesUnavailable:
+            raise
         else:
-            body = self.uploads.open(event.bucket, event.key)
-            if body is None:
-                return None
-            try:
-                data = body.read(MAX_DOCUMENT_BYTES + 1)
-            finally:
-                body.close()
-            version_id = self.version_of(event.bucket, event.key)
-            by = f"s3://{event.bucket}/{event.key}" + (
-                f"?versionId={version_id}" if version_id else ""
-            )
-            try:
-                applied = service.apply(self.store, data, by, self.missing_ids)
-            except RulesRejected as exc:
-                report.update(status="rejected", problems=exc.problems)
-            except RulesUnavailable:
-                raise
-            else:
-                assert self.cache is not None
-                self.cache.invalidate()  # this container's next upload uses the new mapping
-                report.update(
-                    status="applied",
-                    version=applied.entry.version,
-                    applied_by=applied.entry.applied_by,
-                    counts=applied.counts,
-                    note="in force for every search within 60 seconds",
-                )
+            assert self.cache is not None
+            self.cache.invalidate()  # this container's next upload uses the new mapping
+            report.update(self._applied(applied.entry, applied.counts))
+        return self._write(event, report)
+
+    @staticmethod
+    def _applied(entry: StoredVersion, counts: dict[str, int] | None = None) -> dict[str, Any]:
+        return {
+            "status": "applied",
+            "version": entry.version,
+            "applied_by": entry.applied_by,
+            "counts": counts if counts is not None else entry.summary()["counts"],
+            "note": "in force for every search within 60 seconds",
+        }
+
+    @staticmethod
+    def _skip(
+        event: ObjectEvent, outcome: dict[str, Any], last: StoredVersion, why: str
+    ) -> dict[str, Any]:
+        logger.info(
+            "rules event skipped: " + why,
+            extra={"sequencer": event.sequencer, "applied_by": last.applied_by},
+        )
+        outcome.update(status="skipped", note=f"{why} (version {last.version})")
+        return outcome
+
+    def _write(self, event: ObjectEvent, report: dict[str, Any]) -> dict[str, Any]:
         report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         self.uploads.write_report(
             event.bucket,

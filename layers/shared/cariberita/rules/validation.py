@@ -90,14 +90,23 @@ def _pin_and_hide(document: RulesDocument) -> list[str]:
 
 
 def _category_problems(document: RulesDocument) -> list[str]:
+    # Labels are compared as the index stores them (category_key): "Celebrity", "celebrity "
+    # and "CELEBRITY" are one category; one with only spaces or invisible characters (U+200B)
+    # is none, and as a site category it would be an empty facet.
     out: list[str] = []
     sources: dict[str, str] = {}
-    for source in document.categories:
+    for source, site in document.categories.items():
         key = category_key(source)
-        if key in sources:
+        if not key:
+            out.append(f"categories: the source {source!r} is empty after normalisation")
+        elif key in sources:
             out.append(f"categories: {source!r} and {sources[key]!r} are the same category")
-        sources[key] = source
-    sites = {category_key(site) for site in document.categories.values()}
+        sources.setdefault(key, source)
+        if not category_key(site):
+            out.append(
+                f"categories: {source!r} is mapped to {site!r}, which is empty after normalisation"
+            )
+    sites = {category_key(site) for site in document.categories.values()} - {""}
     for source, site in document.categories.items():
         if category_key(source) != category_key(site) and category_key(source) in sites:
             out.append(
