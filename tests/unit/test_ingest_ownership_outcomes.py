@@ -14,23 +14,14 @@ from cariberita.articles.categories import CategoryMap
 from cariberita.ingest.deadline import Deadline, OutOfTime
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.service import IngestService
-from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.writer import IndexUnavailable, ItemOutcome, UploadRecord
 
 from tests.support.fake_index_writer import FakeIndexWriter
 from tests.support.fake_upload_store import FakeUploadStore
+from tests.support.ingest_service import SETTINGS, Clock, service_on
 
 BUCKET = "berita"
 KEY = "uploads/a.ndjson"
-SETTINGS = IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://index.invalid"})
-
-
-class Clock:
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 # 20 s left with a 15 s margin: retries of a busy item soon run out of time (OutOfTime).
@@ -55,7 +46,7 @@ def bucket() -> FakeUploadStore:
 
 @pytest.fixture
 def service(index, bucket) -> IngestService:
-    return IngestService(SETTINGS, index, bucket, CategoryMap(), random.Random(0))
+    return service_on(index, bucket)
 
 
 def ndjson(*ids: str, updated_at: str = "2024-03-01") -> bytes:

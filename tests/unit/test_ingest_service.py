@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
-from cariberita.articles.categories import CategoryMap
 from cariberita.ingest.deadline import Deadline, OutOfTime
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.service import IngestService
-from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.writer import IndexArticle, IndexUnavailable, ItemOutcome
 
 from tests.support.fake_index_writer import FakeIndexWriter
 from tests.support.fake_upload_store import FakeUploadStore
+from tests.support.ingest_service import Clock, service_on
 from tests.support.paths import SAMPLES
 
 BUCKET = "berita"
 COUNTS = ("received", "valid", "indexed", "updated", "skipped_older", "deleted", "rejected")
-SETTINGS = IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://index.invalid"})
-
-
-class Clock:
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +36,7 @@ def bucket() -> FakeUploadStore:
 
 @pytest.fixture
 def service(index, bucket) -> IngestService:
-    return IngestService(SETTINGS, index, bucket, CategoryMap(), random.Random(0))
+    return service_on(index, bucket)
 
 
 def ndjson(*records: dict) -> bytes:
@@ -404,13 +393,7 @@ class _Interleaving(FakeIndexWriter):
 
 def test_an_article_published_by_a_concurrent_older_put_is_released_with_the_key():
     index, bucket = _Interleaving(), FakeUploadStore()
-    svc = IngestService(
-        IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://x.invalid"}),
-        index,
-        bucket,
-        CategoryMap(),
-        random.Random(0),
-    )
+    svc = service_on(index, bucket)
 
     def second_put():
         bucket.put(_B, _K, _nd("new"))
@@ -432,13 +415,7 @@ def test_an_older_put_that_finishes_while_a_newer_one_writes_stays_held_by_the_k
     # is when it saves, not as it was when it started (found by a review, 2026-12-03).
     index, bucket = _Interleaving(), FakeUploadStore()
     index.trigger = "new"
-    svc = IngestService(
-        IngestSettings.from_env({"OPENSEARCH_ENDPOINT": "http://x.invalid"}),
-        index,
-        bucket,
-        CategoryMap(),
-        random.Random(0),
-    )
+    svc = service_on(index, bucket)
 
     def older_put():
         svc.handle(ObjectEvent("created", _B, _K, None, "10"), Deadline())
