@@ -19,7 +19,8 @@ from tests.support.names import unique_name
 pytestmark = [pytest.mark.corpus, pytest.mark.filterwarnings("ignore:No application metrics")]
 
 MIN_SUCCESS = 0.93
-MIN_MRR = 0.79
+# Tuning half as shipped on 2026-12-03: MRR@10 0.805 (0.796 before form weights).
+MIN_MRR = 0.80
 MIN_KIND_SUCCESS = 0.85
 
 

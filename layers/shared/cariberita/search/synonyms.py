@@ -13,6 +13,12 @@ equivalent forms a line, ``dinsos, dinas sosial``) and, later, the editors' rule
 Forms are compared folded (NFKD, ASCII, lower case, words of letters and digits), the same way
 the analysis folds text; what is sent to OpenSearch is the form as written, which the index
 analyzer then stems like the article text.
+
+Each shipped form also has a *weight*: the mean IDF of its words in a reference archive
+(``wordlists/form_weights_generated.txt``, written by ``tools/scripts/gen-form-weights.py``).
+Ranking scales an equivalent form by ``ratio(reader's form, form)``, so that a concept weighs
+what the reader's words weigh whichever form an article writes (search/ranking.py). A form
+without a weight (an editor's, or a list line added since the file was generated) has ratio 1.
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib.resources import files
 
 from cariberita.index import wordlists
 
 SHIPPED_FOLDERS = ("abbreviations", "equivalents")
+WEIGHTS_FILE = "form_weights_generated.txt"
+_WEIGHT_SEPARATOR = " => "
 # Readers' synonyms longer than this are phrases nobody types; it also bounds the matcher's work.
 MAX_FORM_WORDS = 12
 _WORD = re.compile(r"[0-9a-z]+")
@@ -45,6 +53,8 @@ class Synonyms:
     """Groups of equivalent forms, looked up by the folded words of one form."""
 
     forms: Mapping[Key, tuple[str, ...]] = field(default_factory=dict)
+    # folded form ("jakarta timur") -> mean IDF of its words in the reference archive
+    weights: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_groups(cls, groups: Iterable[Sequence[str]]) -> Synonyms:
@@ -70,7 +80,18 @@ class Synonyms:
         return cls.from_groups(line.split(",") for line in lines)
 
     def union(self, other: Synonyms) -> Synonyms:
-        return Synonyms.from_groups([*self.groups(), *other.groups()])
+        merged = Synonyms.from_groups([*self.groups(), *other.groups()])
+        return replace(merged, weights={**other.weights, **self.weights})
+
+    def weighed(self, weights: Mapping[str, float]) -> Synonyms:
+        """The same groups with these form weights."""
+        return replace(self, weights=weights)
+
+    def ratio(self, key: Key, form: str) -> float:
+        """What ``form`` is scaled by when the reader typed ``key``: the reader's form's weight
+        over its own (rounded, so equal queries stay equal requests); 1 when either is unknown."""
+        own, other = self.weights.get(" ".join(key)), self.weights.get(form)
+        return round(own / other, 2) if own and other else 1.0
 
     def groups(self) -> list[tuple[str, ...]]:
         return list(dict.fromkeys(self.forms.values()))
@@ -94,9 +115,15 @@ def _folders() -> list[str]:
     return [name for name in SHIPPED_FOLDERS if root.joinpath(name).is_dir()]
 
 
+def _shipped_weights() -> dict[str, float]:
+    if not files(wordlists.__name__).joinpath(WEIGHTS_FILE).is_file():
+        return {}
+    pairs = (line.rsplit(_WEIGHT_SEPARATOR, 1) for line in wordlists.read(WEIGHTS_FILE))
+    return {form: float(weight) for form, weight in pairs}
+
+
 @cache
 def shipped() -> Synonyms:
-    """The lists that ship with the package (read once per container)."""
-    return Synonyms.from_lines(
-        line for folder in _folders() for line in wordlists.read_folder(folder)
-    )
+    """The lists that ship with the package, with their form weights (read once per container)."""
+    lines = (line for folder in _folders() for line in wordlists.read_folder(folder))
+    return Synonyms.from_lines(lines).weighed(_shipped_weights())
