@@ -95,6 +95,8 @@ PROBES = (
     "DELETE /articles-rules/_doc/v1",
     "POST /articles-rules/_search",
     "POST /articles-rules/_refresh",
+    "GET /_tasks",
+    "POST /_tasks/node:1/_cancel",
     # the cluster, the domain, other indexes
     "GET /_cluster/health",
     "GET /_cluster/health/articles-v1",
@@ -367,6 +369,9 @@ OPERATOR_NEEDS = {
         "GET /_cluster/health/articles-v2",
         "POST /_reindex",
         "GET /_tasks/node:1",
+        # a copy a dropped run left running is cancelled before the swap (index/reindex.py)
+        "GET /_tasks",
+        "POST /_tasks/node:1/_cancel",
         "POST /articles-v1/_refresh",
         "POST /articles-v1/_search",
         "POST /_search/scroll",
@@ -389,7 +394,8 @@ OPERATOR_NEEDS = {
         "POST /articles-v1/_bulk",
     },
     "rollback": {"GET /articles-v*/_alias", "PUT /articles-v1/_settings", "POST /_aliases"},
-    "prune": {"GET /articles-v*/_alias", "DELETE /articles-v1"},
+    # each delete is an _aliases remove_index, checked against the alias in the same step
+    "prune": {"GET /articles-v*/_alias", "DELETE /articles-v1", "POST /_aliases"},
     "rules": {
         "PUT /articles-rules",
         "GET /articles-rules/_doc/current",

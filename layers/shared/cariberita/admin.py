@@ -67,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=int, default=1, help="prune: older versions kept for a rollback (default 1)"
     )
+    parser.add_argument(
+        "--abandoned",
+        action="store_true",
+        help="prune: also delete versions newer than the live one (a stopped or rolled-back "
+        "reindex's copy) that no _reindex task writes into",
+    )
     synonyms = parser.add_argument_group("synonyms discover")
     synonyms.add_argument("--min-articles", type=int, default=2, help="default: 2")
     synonyms.add_argument("--min-consistency", type=float, default=0.8, help="default: 0.8")
@@ -118,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         except ReindexError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        marked = shared_stories.mark_all(client, live, tombstones_index(alias), _progress)
+        try:
+            marked = shared_stories.mark_all(client, live, tombstones_index(alias), _progress)
+        except shared_stories.MarkingFailed as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         result = {"alias": alias, "index": live, "marked": marked}
     elif args.command in ("reindex", "rollback", "prune"):
         try:
@@ -142,7 +152,7 @@ def _migrate(client: OpenSearch, alias: str, args: argparse.Namespace) -> dict[s
         )
     if args.command == "rollback":
         return reindex.rollback(client, alias, args.to_version, progress=_progress)
-    return {"deleted": reindex.prune(client, alias, keep=args.keep)}
+    return {"deleted": reindex.prune(client, alias, keep=args.keep, abandoned=args.abandoned)}
 
 
 def discover_synonyms(articles: Iterator[tuple[str, str]], args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 from opensearchpy import NotFoundError, OpenSearch
 from opensearchpy.helpers import bulk
 
+from cariberita.errors import CariBeritaError
 from cariberita.index.mapping import SHARED_STORY
 
 FIELD = SHARED_STORY
@@ -35,6 +36,11 @@ MAX_REWRITES_PER_STORY = 100
 SWEEP_PAGE = 2_000
 
 Timeout = Callable[[], float]
+
+
+class MarkingFailed(CariBeritaError):
+    """Copies of shared stories could not be rewritten (not a newer copy's 409: a write block,
+    a full disk, a rejection)."""
 
 
 def _two_minutes() -> float:
@@ -100,6 +106,7 @@ def shared(
         for article in _keys(bucket["unmarked"]["ids"]) - set(incoming.get(story, ())):
             rewrite[article] = story
     if rewrite:
+        # Best effort for ingest: a copy left unflagged waits for mark_all, the write goes on.
         _rewrite(client, index, rewrite, tombstones, timeout)
     return out
 
@@ -124,9 +131,10 @@ def _rewrite(
     stories_of: Mapping[str, str],
     tombstones: str | None,
     timeout: Timeout,
-) -> int:
+) -> tuple[int, list[Any]]:
     """Write each article again with ``shared_story``, at its own external version: a newer
-    copy written meanwhile wins (409, ignored), a retracted one is never republished."""
+    copy written meanwhile wins (409, ignored), a retracted one is never republished. Returns
+    how many were written and the errors of the others (409s left out)."""
     docs = client.mget(index=index, body={"ids": sorted(stories_of)}, request_timeout=timeout())[
         "docs"
     ]
@@ -148,8 +156,8 @@ def _rewrite(
             }
         )
     if not actions:
-        return 0
-    written, _conflicts = bulk(
+        return 0, []
+    written, errors = bulk(
         client,
         actions,
         index=index,
@@ -157,7 +165,12 @@ def _rewrite(
         max_retries=0,
         request_timeout=timeout(),
     )
-    return int(written)
+    return int(written), [e for e in errors if isinstance(e, dict) and _status(e) != 409]
+
+
+def _status(error: Mapping[str, Any]) -> int:
+    item: Any = next(iter(error.values()), {})
+    return int(item.get("status", 0)) if isinstance(item, dict) else 0
 
 
 def _copied_stories(client: OpenSearch, index: str) -> Iterator[list[str]]:
@@ -188,7 +201,8 @@ def _copied_stories(client: OpenSearch, index: str) -> Iterator[list[str]]:
 def _mark_stories(
     client: OpenSearch, index: str, stories: list[str], tombstones: str | None
 ) -> int:
-    """Rewrite the unflagged copies of ``stories``, a bounded search at a time."""
+    """Rewrite the unflagged copies of ``stories``, a bounded search at a time. Raises
+    MarkingFailed when a rewrite fails for another reason than a newer copy."""
     page = 10_000
     body = {
         "size": page,
@@ -209,7 +223,14 @@ def _mark_stories(
         done = 0
         for start in range(0, len(items), 500):
             part = dict(items[start : start + 500])
-            done += _rewrite(client, index, part, tombstones, _two_minutes)
+            written, failed = _rewrite(client, index, part, tombstones, _two_minutes)
+            if failed:
+                raise MarkingFailed(
+                    f"{len(failed)} of {len(part)} copies of shared stories in {index} could "
+                    f"not be rewritten ({rewritten + done + written} were), "
+                    f"first: {str(failed[0])[:300]}"
+                )
+            done += written
         rewritten += done
         if len(hits) < page or not done:  # all seen, or nothing more can be written
             return rewritten
@@ -223,7 +244,8 @@ def mark_all(
     progress: Callable[[str], None] = lambda _: None,
 ) -> int:
     """Give every copy of every copied story in ``index`` the field; returns how many articles
-    were rewritten. Idempotent; an aggregation over the whole index per 2,000 copied stories."""
+    were rewritten. Idempotent; an aggregation over the whole index per 2,000 copied stories.
+    Raises MarkingFailed when copies cannot be written (a write block): never a silent 0."""
     client.indices.refresh(index=index, request_timeout=600)
     rewritten = 0
     for stories in _copied_stories(client, index):

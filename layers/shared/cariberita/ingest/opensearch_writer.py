@@ -22,6 +22,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import OpenSearchException
 from opensearchpy.helpers import streaming_bulk
 
+from cariberita.articles.dates import iso
 from cariberita.articles.document import UPLOAD_FIELD
 from cariberita.index import shared_stories
 from cariberita.ingest.deadline import Deadline
@@ -45,6 +46,8 @@ from cariberita.ingest.writer import (
     retraction_version,
 )
 from cariberita.observability import logger
+
+STAMP = "ingested_at"
 
 
 class _BudgetedClient:
@@ -150,7 +153,10 @@ class OpenSearchIndexWriter:
             return [ItemOutcome("retryable", str(exc)) for _ in chunk]
         send = [position for position, outcome in enumerate(outcomes) if outcome is None]
         shared = self._shared_stories([chunk[p] for p in send], deadline)
-        actions = [self._action(chunk[p], versions.get(p), shared) for p in send]
+        # Stamped now, not when the upload was opened: an invocation runs up to 300 s, and a
+        # reindex's catch-up passes look for writes by this stamp (index/reindex.py).
+        stamp = iso(datetime.now(UTC))
+        actions = [self._action(chunk[p], versions.get(p), shared, stamp) for p in send]
         for position, outcome in zip(send, self._bulk(actions, deadline), strict=True):
             outcomes[position] = outcome
         return [o if o is not None else ItemOutcome("retryable", "lost") for o in outcomes]
@@ -251,13 +257,15 @@ class OpenSearchIndexWriter:
         return outcomes
 
     def _action(
-        self, operation: Operation, retraction: int | None, shared: set[str]
+        self, operation: Operation, retraction: int | None, shared: set[str], stamp: str | None
     ) -> dict[str, Any]:
         if isinstance(operation, IndexArticle):
             document = operation.document
             story = document.get(shared_stories.STORY_FIELD)
             if story in shared:
                 document = {**document, shared_stories.FIELD: story}
+            if STAMP in document:  # every article document has it (articles/document.py)
+                document = {**document, STAMP: stamp}
             return {
                 "_op_type": "index",
                 "_id": operation.id,

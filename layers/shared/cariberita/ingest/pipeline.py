@@ -49,6 +49,8 @@ def _operations(
     category_map: CategoryMap,
     deadline: Deadline | None = None,
 ) -> Iterator[tuple[Operation, Position]]:
+    # A dry run's stamp; the OpenSearch writer stamps each bulk request again when it sends it
+    # (a reindex's catch-up looks for late writes by it, and this runs up to 300 s earlier).
     ingested_at = datetime.now(UTC)
     for raw in records:
         if raw.stop is not None:
