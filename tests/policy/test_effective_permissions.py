@@ -95,6 +95,10 @@ PROBES = (
     "DELETE /articles-rules/_doc/v1",
     "POST /articles-rules/_search",
     "POST /articles-rules/_refresh",
+    "GET /articles-rules/_doc/form-weights",
+    "PUT /articles-rules/_doc/form-weights",
+    "PUT /articles-rules/_mapping",
+    "POST /articles/_mtermvectors",
     "GET /_tasks",
     "POST /_tasks/node:1/_cancel",
     # the cluster, the domain, other indexes
@@ -115,6 +119,7 @@ EXPECTED = {
         "POST /articles/_count",
         "GET /articles/_doc/x",
         "GET /articles-rules/_doc/current",
+        "GET /articles-rules/_doc/form-weights",
     },
     "ingest": {
         "POST /articles/_bulk",
@@ -137,6 +142,9 @@ EXPECTED = {
         "PUT /articles-rules/_doc/current",
         "PUT /articles-rules/_doc/v1",
         "POST /articles-rules/_search",
+        # within its grant on the rules documents; it never writes the weights
+        "GET /articles-rules/_doc/form-weights",
+        "PUT /articles-rules/_doc/form-weights",
     },
     "bootstrap": {
         "GET /articles/_count",
@@ -396,6 +404,13 @@ OPERATOR_NEEDS = {
     "rollback": {"GET /articles-v*/_alias", "PUT /articles-v1/_settings", "POST /_aliases"},
     # each delete is an _aliases remove_index, checked against the alias in the same step
     "prune": {"GET /articles-v*/_alias", "DELETE /articles-v1", "POST /_aliases"},
+    "synonyms weigh": {
+        "GET /articles-rules/_doc/current",
+        "POST /articles/_mtermvectors",
+        "PUT /articles-rules",
+        "PUT /articles-rules/_mapping",
+        "PUT /articles-rules/_doc/form-weights",
+    },
     "rules": {
         "PUT /articles-rules",
         "GET /articles-rules/_doc/current",

@@ -7,6 +7,13 @@ What the weights do to ranking is measured on the real node by the known-item su
 
 from __future__ import annotations
 
+import pytest
+from cariberita.index import form_weights
+from cariberita.index.form_weights import ArchiveWeights
+from cariberita.rules import service
+from cariberita.rules.cache import RulesCache
+from cariberita.rules.compiled import NO_RULES
+from cariberita.rules.store import InMemoryRulesStore
 from cariberita.search import ranking
 from cariberita.search.synonyms import Synonyms, shipped
 
@@ -65,3 +72,101 @@ def test_every_shipped_form_has_a_weight_and_every_weight_a_form():
     assert forms - set(table.weights) == set(), "forms without a weight"
     assert set(table.weights) - forms == set(), "weights of forms no list has"
     assert all(0 < weight < 20 for weight in table.weights.values())
+
+
+# --- the archive's own weights (cariberita-admin synonyms weigh) -------------------------------
+
+
+class _Clock:
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _archive(**weights: float) -> ArchiveWeights:
+    return ArchiveWeights(5_000, "2026-12-03T00:00:00+00:00", weights)
+
+
+def test_the_archives_weight_of_a_form_replaces_the_reference_archives():
+    shipped_ratio = shipped().ratio(("jaktim",), "jakarta timur")
+    rules = NO_RULES.with_weights(_archive(jaktim=4.0, **{"jakarta timur": 2.0}))
+    assert rules.synonyms.ratio(("jaktim",), "jakarta timur") == 2.0 != shipped_ratio
+    # every other form keeps the reference weight
+    assert rules.synonyms.ratio(("dinsos",), "dinas sosial") == shipped().ratio(
+        ("dinsos",), "dinas sosial"
+    )
+
+
+def test_an_editors_synonym_is_weighed_by_the_archive():
+    store = InMemoryRulesStore()
+    service.apply(store, b'{"synonyms": [["pemkot bgr", "pemkot bogor"]]}', "cli:ana", lambda i: [])
+    store.weights = _archive(**{"pemkot bgr": 9.0, "pemkot bogor": 3.0})
+    rules = RulesCache(store, weights=store).get()
+    assert rules.synonyms.ratio(("pemkot", "bgr"), "pemkot bogor") == 3.0
+
+
+def test_the_cache_reads_the_weights_once_per_their_ttl_and_keeps_them_when_the_store_fails():
+    store, clock = InMemoryRulesStore(), _Clock()
+    cache = RulesCache(store, ttl_s=30, clock=clock, weights=store, weights_ttl_s=600)
+    assert cache.get().weights is None
+    store.weights = _archive(jaktim=4.0)
+    clock.now = 31  # the rules are read again, the weights not yet
+    assert cache.get().weights is None
+    assert store.weight_reads == 1
+    clock.now = 601
+    first = cache.get()
+    assert first.weights == store.weights
+    clock.now = 700  # unchanged weights: the same compiled rules (synonyms compiled once)
+    assert cache.get() is first
+    clock.now = 1300
+    store.fail = True
+    assert cache.get().weights == _archive(jaktim=4.0)
+
+
+def test_without_a_weights_store_the_cache_reads_only_the_rules():
+    store = InMemoryRulesStore(weights=_archive(jaktim=4.0))
+    assert RulesCache(store).get().weights is None
+    assert store.weight_reads == 0
+
+
+class _Node:
+    """``_mtermvectors`` as the node answers it, from a table of document frequencies."""
+
+    def __init__(self, articles: int, frequencies: dict[str, dict[str, int]]) -> None:
+        self.articles, self.frequencies = articles, frequencies
+
+    def mtermvectors(self, index: str, body: dict) -> dict:
+        docs = []
+        for doc in body["docs"]:
+            terms = self.frequencies.get(doc["doc"]["body"], {})
+            vectors = {
+                "field_statistics": {"doc_count": self.articles},
+                "terms": {t: {"doc_freq": df, "term_freq": 1} for t, df in terms.items()},
+            }
+            docs.append({"found": True, "term_vectors": {"body": vectors} if terms else {}})
+        return {"docs": docs}
+
+
+def test_a_form_weighs_the_mean_idf_of_its_words():
+    node = _Node(
+        10_000, {"jaktim": {"jaktim": 10}, "jakarta timur": {"jakarta": 4_000, "timur": 900}}
+    )
+    counted = form_weights.weigh(node, "articles", ["jaktim", "jakarta timur", "yang"], batch=2)
+    assert counted.articles == 10_000
+    assert counted.weights["jaktim"] == round(form_weights.idf(10_000, 10), 2)
+    expected = (form_weights.idf(10_000, 4_000) + form_weights.idf(10_000, 900)) / 2
+    assert counted.weights["jakarta timur"] == round(expected, 2)
+    assert "yang" not in counted.weights  # a stopword analyses to nothing
+
+
+def test_a_small_archive_is_not_weighed():
+    with pytest.raises(form_weights.TooFewArticles):
+        form_weights.weigh(_Node(300, {"jaktim": {"jaktim": 2}}), "articles", ["jaktim"])
+
+
+def test_stored_weights_read_back_and_odd_values_are_dropped():
+    weights = _archive(jaktim=8.12)
+    assert ArchiveWeights.from_dict(weights.as_dict()) == weights
+    odd = {"articles": 5_000, "weights": {"a": "x", "b": -1, "c": 1e9, "d": 2.5}}
+    assert ArchiveWeights.from_dict(odd).weights == {"d": 2.5}

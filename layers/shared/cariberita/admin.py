@@ -2,7 +2,9 @@
 
 The same code runs locally, in tests and in the deploy-time bootstrap function.
 ``synonyms discover`` reads the archive (the alias, or ``--from-file``) and writes a rules file
-of abbreviation and nickname synonyms for editors to review (docs/analysis.md).
+of abbreviation and nickname synonyms for editors to review (docs/analysis.md). ``synonyms
+weigh`` counts how much each synonym form weighs in the archive, for ranking (docs/search.md,
+"Form weights"; index/form_weights.py).
 ``rules apply FILE | check FILE | show | history | rollback VERSION`` manages the editors' search
 rules and ``insights --days 7`` lists top, zero-result and weak queries (docs/editors.md).
 ``stories mark`` gives every copy of a copied story its ``shared_story`` flag (ingest keeps it;
@@ -49,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "action",
         nargs="?",
-        choices=["discover", "mark", *rules_cli.ACTIONS],
-        help="synonyms: discover; stories: mark; "
+        choices=["discover", "weigh", "mark", *rules_cli.ACTIONS],
+        help="synonyms: discover | weigh; stories: mark; "
         "rules: apply FILE | check FILE | show | history | rollback N",
     )
     parser.add_argument("target", nargs="?", help="rules apply/check: FILE; rollback: VERSION")
@@ -91,11 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rules":
         if args.action not in rules_cli.ACTIONS:
             parser.error("rules apply FILE | check FILE | show | history | rollback VERSION")
-    elif (args.command == "synonyms") != (args.action == "discover"):
-        parser.error("'discover' goes with 'synonyms' only: cariberita-admin synonyms discover")
+    elif (args.command == "synonyms") != (args.action in ("discover", "weigh")):
+        parser.error(
+            "'discover' and 'weigh' go with 'synonyms' only: cariberita-admin synonyms weigh"
+        )
     elif (args.command == "stories") != (args.action == "mark"):
         parser.error("'mark' goes with 'stories' only: cariberita-admin stories mark")
-    if args.command == "synonyms" and args.from_file:
+    if args.action == "discover" and args.from_file:
         return discover_synonyms(_articles_from_file(args.from_file), args)
     try:
         settings = Settings.from_env()
@@ -108,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return rules_cli.run(client, alias, args.action, args.target)
     if args.command == "synonyms":
         try:
+            if args.action == "weigh":
+                return weigh_synonyms(client, alias)
             return discover_synonyms(_articles_from_index(client, alias), args)
         except NotFoundError:
             print(f"error: no index or alias {alias!r}", file=sys.stderr)
@@ -153,6 +159,26 @@ def _migrate(client: OpenSearch, alias: str, args: argparse.Namespace) -> dict[s
     if args.command == "rollback":
         return reindex.rollback(client, alias, args.to_version, progress=_progress)
     return {"deleted": reindex.prune(client, alias, keep=args.keep, abandoned=args.abandoned)}
+
+
+def weigh_synonyms(client: OpenSearch, alias: str) -> int:
+    """Count the shipped and the editors' synonym forms in the archive and store their weights,
+    which every search function then uses within its cache's 10 minutes."""
+    from cariberita.index import form_weights
+    from cariberita.rules.cache import RulesCache
+    from cariberita.rules.opensearch_store import OpenSearchRulesStore
+
+    store = OpenSearchRulesStore(client, alias)
+    forms = {form for group in RulesCache(store).get().synonyms.groups() for form in group}
+    try:
+        counted = form_weights.weigh(client, alias, forms)
+    except form_weights.TooFewArticles as exc:
+        print(f"error: {exc}: the shipped reference weights stay in force", file=sys.stderr)
+        return 1
+    store.save_form_weights(counted)
+    summary = {"alias": alias, "articles": counted.articles, "forms": len(forms)}
+    print(json.dumps({**summary, "weighed": len(counted.weights)}))
+    return 0
 
 
 def discover_synonyms(articles: Iterator[tuple[str, str]], args: argparse.Namespace) -> int:

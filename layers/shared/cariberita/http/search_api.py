@@ -45,9 +45,8 @@ class Deps:
     def from_settings(cls, settings: SearchSettings) -> Deps:
         client = get_client(settings)
         store = OpenSearchStore(client, settings.articles_index, settings.search_timeout_ms)
-        rules = RulesCache(
-            OpenSearchRulesStore(client, settings.articles_index), ttl_s=settings.rules_ttl_s
-        )
+        rules_store = OpenSearchRulesStore(client, settings.articles_index)
+        rules = RulesCache(rules_store, ttl_s=settings.rules_ttl_s, weights=rules_store)
         return cls(settings, store, rules.get)
 
     @property

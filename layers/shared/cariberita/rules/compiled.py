@@ -12,6 +12,7 @@ from functools import cached_property
 
 from cariberita.articles.categories import CategoryMap
 from cariberita.articles.text import clean_line
+from cariberita.index.form_weights import ArchiveWeights
 from cariberita.rules.model import RulesDocument
 from cariberita.search.params import normalise_text
 from cariberita.search.synonyms import Synonyms, shipped
@@ -32,9 +33,13 @@ def category_key(label: str) -> str:
 class Rules:
     """One version of the rules, ready to use; :data:`NO_RULES` when none was ever applied."""
 
-    def __init__(self, document: RulesDocument, version: int = 0) -> None:
+    def __init__(
+        self, document: RulesDocument, version: int = 0, weights: ArchiveWeights | None = None
+    ) -> None:
         self.document = document
         self.version = version
+        # The archive's own form weights, when it was weighed (cariberita-admin synonyms weigh).
+        self.weights = weights
         self.pins: dict[str, tuple[str, ...]] = {
             query_key(p.query): tuple(dict.fromkeys(p.ids)) for p in document.pins
         }
@@ -61,10 +66,18 @@ class Rules:
 
     @cached_property
     def synonyms(self) -> Synonyms:
-        """The shipped lists plus the editors' groups (computed once per version)."""
+        """The shipped lists plus the editors' groups (computed once per version), weighed on
+        the archive where it was (its weights replace the reference archive's, form by form)."""
+        lists = shipped()
+        if self.weights is not None:
+            lists = lists.weighed({**lists.weights, **self.weights.weights})
         if not self.document.synonyms:
-            return shipped()
-        return shipped().union(self.editors_synonyms)
+            return lists
+        return lists.union(self.editors_synonyms)
+
+    def with_weights(self, weights: ArchiveWeights | None) -> Rules:
+        """The same rules under other form weights."""
+        return Rules(self.document, self.version, weights)
 
     def pinned(self, q: str) -> tuple[str, ...]:
         return self.pins.get(query_key(q), ()) if q else ()

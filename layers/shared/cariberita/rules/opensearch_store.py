@@ -4,7 +4,8 @@ The index holds one document per version (``_id`` ``v<N>``, written with ``op_ty
 two editors applying at once cannot overwrite each other) and the ``current`` pointer, written
 with external versioning (its OpenSearch version is the rules version), so a slower writer of an
 older version never moves the pointer back. The rules are stored as an unindexed object: they are
-data, never mapped fields.
+data, never mapped fields. The archive's form weights (``index.form_weights``) are one more
+document, ``form-weights``, replaced whole by each ``cariberita-admin synonyms weigh``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any, TypeVar
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
+from cariberita.index.form_weights import ArchiveWeights
 from cariberita.observability import logger
 from cariberita.rules.store import RulesUnavailable, StoredVersion
 
 T = TypeVar("T")
 CURRENT = "current"
+FORM_WEIGHTS = "form-weights"
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
@@ -30,6 +33,10 @@ MAPPING: dict[str, Any] = {
         "action": {"type": "keyword"},
         "rolled_back_to": {"type": "integer"},
         "rules": {"type": "object", "enabled": False},
+        # the form-weights document (added 2026-12-03: put on an older index before writing it)
+        "articles": {"type": "integer"},
+        "computed_at": {"type": "date"},
+        "weights": {"type": "object", "enabled": False},
     },
 }
 
@@ -126,6 +133,29 @@ class OpenSearchRulesStore:
             logger.info(
                 "a newer rules version is already current", extra={"version": entry.version}
             )
+
+    def form_weights(self) -> ArchiveWeights | None:
+        try:
+            response = self._call(
+                lambda: self._client.get(
+                    index=self.index, id=FORM_WEIGHTS, request_timeout=self._timeout_s
+                )
+            )
+        except _Missing:
+            return None
+        return ArchiveWeights.from_dict(response["_source"])
+
+    def save_form_weights(self, weights: ArchiveWeights) -> None:
+        self._ensure_index()
+        # An index created before the document existed lacks its fields (the mapping is strict);
+        # adding fields is allowed on a live index, and repeating them changes nothing.
+        self._call(lambda: self._client.indices.put_mapping(index=self.index, body=MAPPING))
+        document = {"kind": FORM_WEIGHTS, **weights.as_dict()}
+        self._call(
+            lambda: self._client.index(
+                index=self.index, id=FORM_WEIGHTS, body=document, refresh="wait_for"
+            )
+        )
 
     def _get(self, doc_id: str) -> StoredVersion | None:
         try:

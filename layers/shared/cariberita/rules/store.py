@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
 from cariberita.errors import CariBeritaError
+from cariberita.index.form_weights import ArchiveWeights
 
 Action = Literal["apply", "rollback"]
 
@@ -80,14 +81,29 @@ class RulesStore(Protocol):
         ...
 
 
+class FormWeightsStore(Protocol):
+    """The archive's own form weights (``index.form_weights``), kept beside the rules."""
+
+    def form_weights(self) -> ArchiveWeights | None:
+        """The weights last saved; None when the archive was never weighed. Raises
+        RulesUnavailable."""
+        ...
+
+    def save_form_weights(self, weights: ArchiveWeights) -> None:
+        """Replace the saved weights."""
+        ...
+
+
 @dataclass
 class InMemoryRulesStore:
     """``RulesStore`` in memory (unit tests; ``fail`` makes every call raise RulesUnavailable)."""
 
     versions: dict[int, StoredVersion] = field(default_factory=dict)
     pointer: StoredVersion | None = None
+    weights: ArchiveWeights | None = None
     fail: bool = False
     reads: int = 0
+    weight_reads: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _check(self) -> None:
@@ -132,3 +148,12 @@ class InMemoryRulesStore:
         with self._lock:
             if self.pointer is None or self.pointer.version < entry.version:
                 self.pointer = entry
+
+    def form_weights(self) -> ArchiveWeights | None:
+        self._check()
+        self.weight_reads += 1
+        return self.weights
+
+    def save_form_weights(self, weights: ArchiveWeights) -> None:
+        self._check()
+        self.weights = weights
