@@ -111,3 +111,14 @@ def test_validate_reports_each_known_hostile_file(tmp_path, capsys, data):
 def test_an_empty_file_is_empty_whatever_its_format(tmp_path, capsys, name):
     code, report = _validate_bytes(tmp_path, b"", name, capsys)
     assert (code, report["status"], report["error"]) == (1, "empty", None)
+
+
+def test_validate_a_batch_with_a_lone_surrogate_in_an_id_prints_its_report(tmp_path, capsys):
+    batch = tmp_path / "b.ndjson"
+    good = json.dumps({"id": "a-1", "title": "Judul", "body": "Isi."})
+    batch.write_text(good + '\n{"id": "\\ud800", "title": "T", "body": "B"}\n')
+    assert main(["validate", str(batch)]) == 1
+    out, _ = capsys.readouterr()
+    out.encode("utf-8")
+    counts = json.loads(out)["counts"]
+    assert (counts["valid"], counts["rejected"]) == (1, 1)

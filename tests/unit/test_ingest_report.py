@@ -103,3 +103,13 @@ def test_a_retrying_report_names_the_failure_and_holds_no_counts():
     assert report.status == "retrying"
     assert report.error.startswith("TimeoutError: xxx") and len(report.error) == MAX_ECHO_CHARS
     assert not any(report.counts.values())
+
+
+def test_an_id_utf8_cannot_encode_is_echoed_as_its_escape_so_the_report_can_be_stored():
+    # A JSON "\ud800" in an id decodes to a lone surrogate: echoed raw, every write of the
+    # report (UTF-8) failed, and the delivery was retried into the DLQ (found by a review).
+    report = Report("b", "k")
+    report.reject("line", 2, "id: does not match \ud800", "\ud800")
+    text = report.finish().to_json()
+    text.encode("utf-8")
+    assert report.rejected[0]["id"] == "\\ud800"

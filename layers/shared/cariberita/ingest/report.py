@@ -38,8 +38,11 @@ ELLIPSIS = "…"
 
 
 def clip(text: str, limit: int = MAX_ECHO_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis, and what UTF-8
+    cannot encode written as its escape: a lone surrogate from a JSON ``\\ud800`` in an id made
+    every write of the report fail, so the delivery was retried into the DLQ."""
+    cut = text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+    return cut.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def report_key(prefix: str, key: str) -> str:
