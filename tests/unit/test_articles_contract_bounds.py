@@ -131,6 +131,16 @@ def test_clean_line_turns_every_control_into_a_space():
         "https://:80/a",
         "//ok.com/a",
         "https://ok.com:port/a",
+        # found by a review: private-use and invisible code points, and credentials
+        "https://ex\ue000ample.com/berita",
+        "https://example.com/\ue001x",
+        "https://example.com/\U000f0000",
+        "https://example.com/\u00ad",
+        "https://exa\u034fmple.com/",
+        "https://example.com/\ufff9",
+        "https://example.com/\ufe0f",
+        "https://user:pw@example.com/x",
+        "https://bücher.de/x",
     ],
 )
 def test_urls_are_validated_strictly(url):
@@ -138,7 +148,15 @@ def test_urls_are_validated_strictly(url):
 
 
 @pytest.mark.parametrize(
-    "url", ["https://ok.com/a?b=c#d", "http://OK.com:8080/x", "https://contoh.id/x?a=%22%3E"]
+    "url",
+    [
+        "https://ok.com/a?b=c#d",
+        "http://OK.com:8080/x",
+        "https://contoh.id/x?a=%22%3E",
+        "https://xn--bcher-kva.de/x",
+        "https://contoh.id/berita/kopi-ñ-café",
+        "http://127.0.0.1:8080/x",
+    ],
 )
 def test_ordinary_urls_pass(url):
     assert article_from_record({**BASE, "url": url}).url == url
@@ -169,3 +187,10 @@ def test_the_id_contract(value, valid):
     elif isinstance(value, str) and value and value.strip() == value:
         with pytest.raises(ValueError):
             Article.model_validate({**BASE, "id": value})
+
+
+def test_a_picture_url_is_held_to_the_same_rules_and_dropped_rather_than_refused():
+    record = {**BASE, "image_url": "https://img.contoh.id/\ue000.jpg"}
+    assert article_from_record(record).image_url is None
+    record = {**BASE, "image_url": "https://img.contoh.id/a.jpg"}
+    assert article_from_record(record).image_url == "https://img.contoh.id/a.jpg"

@@ -7,7 +7,7 @@ reason to lose the story.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from cariberita.articles import urls
 
 MAX_IMAGE_URL_CHARS = 2_048
 # Field names editors' JSON and CSV use for the picture, in order of preference.
@@ -19,18 +19,9 @@ def clean_image_url(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not url or len(url) > MAX_IMAGE_URL_CHARS or any(c.isspace() for c in url):
+    if not url or len(url) > MAX_IMAGE_URL_CHARS or any(c in "<>\"'\\" for c in url):
         return None
-    if any(ord(c) < 32 or ord(c) == 127 or c in "<>\"'\\" for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return None
-    if parts.scheme.lower() != "https" or not parts.hostname or "@" in parts.netloc:
-        return None
-    return url
+    return url if urls.problem(url, schemes=("https",)) is None else None
 
 
 def image_from_record(data: dict[str, object]) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -23,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from cariberita.articles import urls
 from cariberita.articles.categories import split_breadcrumb
 from cariberita.articles.dates import check_window, parse_date, version_millis
 from cariberita.articles.ids import ID_PATTERN, derive_id
@@ -38,9 +38,6 @@ MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 MAX_URL_CHARS = 2_048
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-# Whitespace, C0/C1 controls, Unicode line/paragraph separators, bidi and zero-width format
-# characters: none belongs in a URL we store and hand to browsers.
-_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 def _id_as_text(value: Any) -> Any:
@@ -150,16 +147,9 @@ class Article(BaseModel):
     def _url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        # urlsplit silently drops tabs and line breaks: look at the text itself first.
-        if _URL_FORBIDDEN.search(value):
-            raise ValueError("url may not contain spaces, line breaks or control characters")
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 - raises ValueError for a port that is no number
-        except ValueError as exc:
-            raise ValueError("url is not a valid URL") from exc
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise ValueError("url must be an absolute http(s) URL with a host")
+        why = urls.problem(value)
+        if why is not None:
+            raise ValueError(f"url {why}")
         return value
 
     @property
