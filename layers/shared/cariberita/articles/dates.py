@@ -125,9 +125,12 @@ def check_window(value: datetime, now: datetime | None = None) -> datetime:
     """``value`` if it lies in [EARLIEST, now + LATEST_AHEAD]; DateError naming the window."""
     latest = (now or datetime.now(UTC)) + LATEST_AHEAD
     if not EARLIEST <= value <= latest:
+        # In UTC, the window's own zone: "1900-01-01" is read as WIB, 1899-12-31T17:00Z, and
+        # "outside 1900-01-01" read as a contradiction. The window cannot start earlier:
+        # versions count from EARLIEST and may not be negative.
         raise DateError(
-            f"date {value.isoformat()} is outside {EARLIEST.date().isoformat()} .. "
-            f"{latest.date().isoformat()} (1900 up to one day from now)"
+            f"date {value.isoformat()} is outside {EARLIEST.isoformat()} .. "
+            f"{latest.isoformat(timespec='seconds')} (UTC: 1900 up to one day from now)"
         )
     return value
 
