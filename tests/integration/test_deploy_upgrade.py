@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from cariberita.articles import Article, to_document
 from cariberita.articles.document import DERIVED_FIELDS, derived
-from cariberita.index import manager, reindex
+from cariberita.index import manager, reindex, reindex_check, reindex_versions
 from cariberita.index.mapping import INDEX_VERSION
 
 from tests.relevance.api import env, invoke, search
@@ -91,7 +91,7 @@ def archive(os_client, settings, monkeypatch) -> Iterator[str]:
         monkeypatch.setenv(name, value)
     load_handler_module("search").container_app.cache_clear()
     yield alias
-    for index in reindex.versions(os_client, alias):
+    for index in reindex_versions.versions(os_client, alias):
         os_client.indices.delete(index=index, ignore_unavailable=True)
 
 
@@ -179,7 +179,7 @@ def test_the_reindex_fills_derived_fields_keeps_every_article_and_newer_wins(os_
     assert result["derived_filled"] >= ARTICLES - 1
 
     # Nothing lost: the same ids and versions, every document with its derived fields.
-    difference = reindex.compare(os_client, old, new, derived=True)
+    difference = reindex_check.compare(os_client, old, new, derived=True)
     assert difference.clean, difference.summary()
     assert difference.target_documents == ARTICLES
     docs = {
@@ -233,7 +233,7 @@ def test_a_fill_never_overwrites_a_newer_copy(os_client, archive):
             version=stale["_version"],
             version_type="external_gte",
         )
-    assert reindex.fill_derived(os_client, live) == ARTICLES - 1  # every other old document
+    assert reindex_check.fill_derived(os_client, live) == ARTICLES - 1  # every other old document
     got = os_client.get(index=live, id="uji-jembatan-1-0")
     assert got["_version"] == 3 and got["_source"]["title"] == "Versi terbaru"
-    assert reindex.underived_ids(os_client, live) == ()
+    assert reindex_check.underived_ids(os_client, live) == ()

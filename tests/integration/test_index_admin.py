@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cariberita.index import manager, reindex
+from cariberita.index import manager, reindex, reindex_tasks, reindex_versions
 from cariberita.index.mapping import INDEX_VERSION
+from cariberita.index.reindex_errors import ReindexError
 
 DOC = {"id": "a1", "title": "Banjir di Jakarta", "body": "Air naik."}
 
@@ -17,7 +18,7 @@ DOC = {"id": "a1", "title": "Banjir di Jakarta", "body": "Air naik."}
 def alias(os_client, fresh_index_alias) -> Iterator[str]:
     """A fresh alias whose every version (not only the aliased one) is deleted afterwards."""
     yield fresh_index_alias
-    for index in reindex.versions(os_client, fresh_index_alias):
+    for index in reindex_versions.versions(os_client, fresh_index_alias):
         os_client.indices.delete(index=index, ignore_unavailable=True)
 
 
@@ -100,9 +101,9 @@ def test_a_failed_copy_leaves_the_alias_and_the_live_index_as_they_were(
     put(os_client, alias, "a1", version=1)
     broken = manager.index_body()
     broken["mappings"]["properties"]["title"] = {"type": "long"}  # every title is refused
-    monkeypatch.setattr(reindex, "index_body", lambda: broken)
+    monkeypatch.setattr(reindex_versions, "index_body", lambda: broken)
 
-    with pytest.raises(reindex.ReindexError, match=f"reindex --to-version {INDEX_VERSION + 1}"):
+    with pytest.raises(ReindexError, match=f"reindex --to-version {INDEX_VERSION + 1}"):
         reindex.reindex(os_client, alias)
     assert manager.aliased_indices(os_client, alias) == (f"{alias}-v{INDEX_VERSION}",)
     put(os_client, alias, "a2", version=1)  # still writable
@@ -113,9 +114,11 @@ def test_catch_up_copies_new_writes_and_does_not_revive_deletes(os_client, alias
     source, target = f"{alias}-v{INDEX_VERSION}", f"{alias}-v{INDEX_VERSION + 1}"
     for n in range(10):
         put(os_client, source, f"a{n}", version=1)
-    os_client.indices.create(index=target, body=reindex.new_version_body(os_client, source))
+    os_client.indices.create(
+        index=target, body=reindex_versions.new_version_body(os_client, source)
+    )
     started = datetime.now(UTC)
-    reindex.copy(os_client, source, target)
+    reindex_tasks.copy(os_client, source, target)
     # Written and deleted while the copy ran:
     put(os_client, source, "a1", version=2, title="Judul baru")
     put(os_client, source, "new", version=1)
@@ -150,14 +153,14 @@ def test_rollback_swaps_back_with_what_was_written_since(os_client, alias):
 def test_prune_deletes_old_versions_only_on_request(os_client, alias):
     reindex.reindex(os_client, alias)
     reindex.reindex(os_client, alias)
-    assert reindex.versions(os_client, alias) == [
+    assert reindex_versions.versions(os_client, alias) == [
         f"{alias}-v{INDEX_VERSION + n}" for n in (0, 1, 2)
     ]
-    assert reindex.prune(os_client, alias) == [
+    assert reindex_versions.prune(os_client, alias) == [
         f"{alias}-v{INDEX_VERSION}"
     ]  # v2 kept for a rollback
-    assert reindex.prune(os_client, alias, keep=0) == [f"{alias}-v{INDEX_VERSION + 1}"]
-    assert reindex.versions(os_client, alias) == [f"{alias}-v{INDEX_VERSION + 2}"]
+    assert reindex_versions.prune(os_client, alias, keep=0) == [f"{alias}-v{INDEX_VERSION + 1}"]
+    assert reindex_versions.versions(os_client, alias) == [f"{alias}-v{INDEX_VERSION + 2}"]
 
 
 def test_no_entry_point_closes_an_index(os_client, alias, monkeypatch):
@@ -176,7 +179,7 @@ def test_no_entry_point_closes_an_index(os_client, alias, monkeypatch):
     manager.ensure_index(os_client, alias)
     reindex.reindex(os_client, alias)
     reindex.rollback(os_client, alias)
-    reindex.prune(os_client, alias, keep=0)
+    reindex_versions.prune(os_client, alias, keep=0)
 
     assert any(url.endswith("/_reindex") for _, url in sent)  # the recorder saw the work
     assert [url for _, url in sent if "_close" in url] == []

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 import pytest
-from cariberita.index import manager, reindex
+from cariberita.index import manager, reindex, reindex_check, reindex_versions
 from cariberita.index.mapping import INDEX_VERSION
 
 from tests.reliability.harness import Delivery, budget_context, ndjson
@@ -37,7 +37,7 @@ def alias(os_client, fresh_index_alias, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("CURSOR_SECRET", "reindex-live-traffic-secret-0123456789")
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     yield fresh_index_alias
-    for index in reindex.versions(os_client, fresh_index_alias):
+    for index in reindex_versions.versions(os_client, fresh_index_alias):
         os_client.indices.delete(index=index, ignore_unavailable=True)
 
 
@@ -108,7 +108,7 @@ def test_reindex_under_search_and_ingest_loses_nothing_and_fails_no_search(
     assert result["to"] == new and manager.aliased_indices(os_client, alias) == (new,)
     assert uploads_while_copying, "some uploads arrived during the reindex"
     assert sum(statuses.values()) > 20 and set(statuses) == {200}, statuses
-    present = reindex.id_versions(os_client, new)
+    present = reindex_check.id_versions(os_client, new)
     expected = {a["id"] for a in articles} - set(unpublished)
     assert set(present) == expected  # each id once: it is a key of the index
     assert os_client.count(index=new)["count"] == len(expected)

@@ -17,8 +17,9 @@ from cariberita import admin
 from cariberita.articles.document import to_document
 from cariberita.articles.validation import article_from_record
 from cariberita.config import Settings
-from cariberita.index import manager, reindex
+from cariberita.index import manager, reindex, reindex_versions
 from cariberita.index.mapping import INDEX_VERSION
+from cariberita.index.reindex_errors import ReindexError
 from cariberita.ingest.opensearch_writer import OpenSearchIndexWriter
 from cariberita.ingest.writer import DeleteArticle, IndexArticle
 from cariberita.opensearch_client import build_client
@@ -41,7 +42,7 @@ def alias(os_client, fresh_index_alias) -> Iterator[str]:
         for task_id, task in node.get("tasks", {}).items():
             if f"to [{fresh_index_alias}-v" in task.get("description", ""):
                 os_client.tasks.cancel(task_id=task_id)
-    for index in reindex.versions(os_client, fresh_index_alias):
+    for index in reindex_versions.versions(os_client, fresh_index_alias):
         os_client.indices.put_settings(index=index, body={BLOCK: None})
         os_client.indices.delete(index=index, ignore_unavailable=True)
 
@@ -113,9 +114,9 @@ def on_request(client, monkeypatch, wanted: Callable[[str, str], bool], run: Cal
 def test_a_reindex_refuses_a_new_version_that_already_exists(os_client, alias):
     live = seed(os_client, alias)
     target = f"{alias}-v{NEW}"
-    os_client.indices.create(index=target, body=reindex.new_version_body(os_client, live))
+    os_client.indices.create(index=target, body=reindex_versions.new_version_body(os_client, live))
 
-    with pytest.raises(reindex.ReindexError, match=f"--to-version {NEW}"):
+    with pytest.raises(ReindexError, match=f"--to-version {NEW}"):
         reindex.reindex(os_client, alias)
     assert manager.aliased_indices(os_client, alias) == (live,)
     assert not blocked(os_client, live)
@@ -134,7 +135,7 @@ def test_a_run_whose_alias_another_run_moved_deletes_nothing_from_the_live_index
             version, body = document("fresh", day=5)
             assert ingest(other, alias, IndexArticle("fresh", version, body)) == "created"
 
-    with pytest.raises(reindex.ReindexError, match="moved"):
+    with pytest.raises(ReindexError, match="moved"):
         reindex.reindex(os_client, alias, progress=progress)
     assert moved == [f"{alias}-v{NEW}"]
     assert manager.aliased_indices(os_client, alias) == (f"{alias}-v{NEW}",)
@@ -145,7 +146,7 @@ def test_a_run_whose_alias_another_run_moved_deletes_nothing_from_the_live_index
 def test_a_swap_fails_when_another_run_already_moved_the_alias(os_client, alias):
     live = seed(os_client, alias)
     target = f"{alias}-v{NEW}"
-    os_client.indices.create(index=target, body=reindex.new_version_body(os_client, live))
+    os_client.indices.create(index=target, body=reindex_versions.new_version_body(os_client, live))
     reindex.swap(os_client, alias, live, target)  # the other run's swap
 
     with pytest.raises(NotFoundError, match="aliases_not_found"):
@@ -171,7 +172,7 @@ def test_a_rerun_stops_the_copy_a_dropped_run_left_running(os_client, alias):
     # Run 1 created the new version and started its copy, then lost its connection: the task
     # goes on (throttled here to stand in for a large archive; "gone" is last in its scroll).
     target = f"{alias}-v{NEW}"
-    os_client.indices.create(index=target, body=reindex.new_version_body(os_client, live))
+    os_client.indices.create(index=target, body=reindex_versions.new_version_body(os_client, live))
     orphan = os_client.reindex(
         body={
             "conflicts": "proceed",
@@ -209,9 +210,9 @@ def test_prune_never_deletes_a_version_a_concurrent_reindex_made_live(
         lambda method, url: url.endswith("-v*/_alias"),  # prune lists the versions
         lambda: reindex.reindex(other, alias),
     )
-    reindex.prune(os_client, alias, keep=1)
+    reindex_versions.prune(os_client, alias, keep=1)
     assert manager.aliased_indices(os_client, alias) == (f"{alias}-v{NEW}",)
-    assert reindex.versions(os_client, alias) == [f"{alias}-v{OLD}", f"{alias}-v{NEW}"]
+    assert reindex_versions.versions(os_client, alias) == [f"{alias}-v{OLD}", f"{alias}-v{NEW}"]
     assert os_client.count(index=alias)["count"] == 5
 
 
@@ -227,8 +228,8 @@ def test_prune_deletes_nothing_when_a_rollback_moves_the_alias_first(
         lambda method, url: method == "DELETE" or url.endswith("/_aliases"),
         lambda: reindex.rollback(other, alias),
     )
-    with pytest.raises(reindex.ReindexError, match="not deleted"):
-        reindex.prune(os_client, alias, keep=0)
+    with pytest.raises(ReindexError, match="not deleted"):
+        reindex_versions.prune(os_client, alias, keep=0)
     assert manager.aliased_indices(other, alias) == (f"{alias}-v{OLD}",)
     assert other.count(index=alias)["count"] == 5
 
@@ -236,10 +237,10 @@ def test_prune_deletes_nothing_when_a_rollback_moves_the_alias_first(
 def test_prune_deletes_a_newer_abandoned_version_only_when_asked(os_client, alias):
     live = seed(os_client, alias)
     target = f"{alias}-v{NEW}"
-    os_client.indices.create(index=target, body=reindex.new_version_body(os_client, live))
-    assert reindex.prune(os_client, alias, keep=0) == []
-    assert reindex.prune(os_client, alias, keep=0, abandoned=True) == [target]
-    assert reindex.versions(os_client, alias) == [live]
+    os_client.indices.create(index=target, body=reindex_versions.new_version_body(os_client, live))
+    assert reindex_versions.prune(os_client, alias, keep=0) == []
+    assert reindex_versions.prune(os_client, alias, keep=0, abandoned=True) == [target]
+    assert reindex_versions.versions(os_client, alias) == [live]
 
 
 # --- a same-version rewrite during the copy (B) -----------------------------------------------
@@ -283,7 +284,7 @@ def test_a_block_that_cannot_be_lifted_is_reported_as_still_on(os_client, alias,
     with FaultProxy(settings.opensearch_endpoint) as proxy:
         via = build_client(Settings(OPENSEARCH_ENDPOINT=proxy.url, OPENSEARCH_TIMEOUT_S=30))
         _failing_after_the_block(proxy, live, None)
-        with pytest.raises(reindex.ReindexError) as raised:
+        with pytest.raises(ReindexError) as raised:
             reindex.reindex(via, alias, unblock_waits=(0.1, 0.1))
     message = str(raised.value)
     assert "STILL WRITE-BLOCKED" in message and f"PUT {live}/_settings" in message
@@ -298,7 +299,7 @@ def test_a_block_is_lifted_once_the_domain_answers_again(os_client, alias, setti
     with FaultProxy(settings.opensearch_endpoint) as proxy:
         via = build_client(Settings(OPENSEARCH_ENDPOINT=proxy.url, OPENSEARCH_TIMEOUT_S=30))
         _failing_after_the_block(proxy, live, 3)  # the failure, then two unblock attempts
-        with pytest.raises(reindex.ReindexError, match="which is writable"):
+        with pytest.raises(ReindexError, match="which is writable"):
             reindex.reindex(via, alias, unblock_waits=(0.1, 0.1, 0.1))
     assert not blocked(os_client, live)
     assert manager.aliased_indices(os_client, alias) == (live,)
@@ -336,11 +337,11 @@ def test_stories_mark_exits_non_zero_when_no_copy_can_be_written(
 
 def test_a_resume_refuses_a_version_built_with_another_definition(os_client, alias):
     live = seed(os_client, alias)
-    stale = reindex.new_version_body(os_client, live)
+    stale = reindex_versions.new_version_body(os_client, live)
     stale["settings"]["analysis"]["filter"]["id_stop"]["stopwords"].append("banjir")
     os_client.indices.create(index=f"{alias}-v{NEW}", body=stale)
 
-    with pytest.raises(reindex.ReindexError, match="another definition"):
+    with pytest.raises(ReindexError, match="another definition"):
         reindex.reindex(os_client, alias, NEW)
     assert manager.aliased_indices(os_client, alias) == (live,)
     assert not blocked(os_client, live)

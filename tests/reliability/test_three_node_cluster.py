@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 from cariberita.config import Settings
-from cariberita.index import manager, reindex
+from cariberita.index import manager, reindex, reindex_check, reindex_versions
 from cariberita.opensearch_client import build_client
 
 from tests.reliability.harness import Delivery, budget_context
@@ -130,7 +130,7 @@ def alias(cluster) -> Iterator[str]:
     manager.ensure_index(cluster, name, replicas=1, shards=3)
     cluster.cluster.health(index=name, wait_for_status="green", timeout="120s", request_timeout=130)
     yield name
-    for index in reindex.versions(cluster, name):
+    for index in reindex_versions.versions(cluster, name):
         cluster.indices.delete(index=index, ignore_unavailable=True)
 
 
@@ -227,7 +227,7 @@ def run(
         began = fault(cluster)
     green_s = time_to_green(cluster, began)
     sent |= {a["id"] for a in articles}
-    present = reindex.id_versions(cluster, manager.aliased_indices(cluster, alias)[0])
+    present = reindex_check.id_versions(cluster, manager.aliased_indices(cluster, alias)[0])
     failed = sum(n for code, n in traffic.statuses.items() if code != 200)
     non_503 = sum(n for code, n in traffic.statuses.items() if code not in (200, 503))
     figures = {

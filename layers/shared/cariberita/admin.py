@@ -25,8 +25,8 @@ from opensearchpy import NotFoundError, OpenSearch
 
 from cariberita.config import Settings
 from cariberita.errors import ConfigurationError
-from cariberita.index import manager, reindex, shared_stories
-from cariberita.index.reindex import ReindexError
+from cariberita.index import manager, reindex, reindex_versions, shared_stories
+from cariberita.index.reindex_errors import ReindexError
 from cariberita.ingest.opensearch_indexes import tombstones_index
 from cariberita.opensearch_client import build_client
 from cariberita.rules import cli as rules_cli
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "stories":
         # On the live version itself: the operator never writes through the alias.
         try:
-            live = reindex.live_index(client, alias)
+            live = reindex_versions.live_index(client, alias)
         except ReindexError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -151,14 +151,15 @@ def _progress(message: str) -> None:
 
 
 def _migrate(client: OpenSearch, alias: str, args: argparse.Namespace) -> dict[str, Any]:
-    """reindex, rollback and prune (cariberita.index.reindex; docs/operations.md)."""
+    """reindex, rollback (index.reindex), prune (index.reindex_versions); docs/operations.md."""
     if args.command == "reindex":
         return reindex.reindex(
             client, alias, args.to_version, delete_old=args.delete_old, progress=_progress
         )
     if args.command == "rollback":
         return reindex.rollback(client, alias, args.to_version, progress=_progress)
-    return {"deleted": reindex.prune(client, alias, keep=args.keep, abandoned=args.abandoned)}
+    deleted = reindex_versions.prune(client, alias, keep=args.keep, abandoned=args.abandoned)
+    return {"deleted": deleted}
 
 
 def weigh_synonyms(client: OpenSearch, alias: str) -> int:

@@ -28,7 +28,7 @@ def lead_of(body: str, limit: int = LEAD_CHARS) -> str:
 
 
 # Fields ``to_document`` derives from others; an index copied from an older one may lack them,
-# and the reindex fills them from each document's ``_source`` (index/reindex.py).
+# and the reindex fills them from each document's ``_source`` (index/reindex_check.py).
 DERIVED_FIELDS = ("lead", "story")
 
 

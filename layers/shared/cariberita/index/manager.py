@@ -169,7 +169,7 @@ def _update_live(client: OpenSearch, name: str, replicas: int | None) -> str:
         except RequestError:
             stale = True
     if set(difference.missing) & set(DERIVED_FIELDS) and _has_documents(client, name):
-        stale = True  # its documents get them from the reindex (index/reindex.py fills them)
+        stale = True  # its documents get them from the reindex (index/reindex_check.py fills them)
     elif SHARED_STORY in difference.missing and not stale and _has_documents(client, name):
         # Marking rewrites articles: the operator's job (the deploy may not write articles).
         logger.warning(

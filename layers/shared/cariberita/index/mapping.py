@@ -3,8 +3,8 @@
 Version 2 stores the display fields and adds ``lead`` and ``story`` (derived at ingest). An
 index built before (version 1) is reported ``reindex_needed`` by the deploy; until the reindex,
 search reads its ``_source`` and does not collapse (search/legacy.py), and the reindex fills
-``lead`` and ``story`` from each document's ``_source`` (index/reindex.py). docs/operations.md,
-"Stored fields".
+``lead`` and ``story`` from each document's ``_source`` (index/reindex_check.py).
+docs/operations.md, "Stored fields".
 """
 
 from __future__ import annotations
