@@ -15,7 +15,10 @@ from cariberita.articles.parsers import (
     detect_format,
     open_records,
 )
-from cariberita.articles.parsers.textpage import parse_text_page, split_author
+from cariberita.articles.parsers.htmlpage import FEED_CHARS, parse_html_page
+from cariberita.articles.parsers.reading import parse_records
+from cariberita.articles.parsers.stream import ByteStream
+from cariberita.articles.parsers.textpage import CHECK_ROWS, parse_text_page, split_author
 
 from tests.support.paths import SAMPLES
 
@@ -129,7 +132,8 @@ def test_unreadable_objects_are_refused_with_a_reason(data, name, reason):
 
 
 def test_json_objects_over_the_limit_are_refused_pointing_to_ndjson():
-    data = json.dumps({"articles": [{"title": "a", "body": "b" * 100}] * 100}).encode()
+    # One article object is read whole; an "articles" array is streamed (no document limit).
+    data = json.dumps({"title": "a", "body": "b" * 2_000}).encode()
     with pytest.raises(OverLimit, match="NDJSON"):
         _, _, records = open_records(io.BytesIO(data), "a.json", Limits(max_document_bytes=1_000))
         list(records)
@@ -207,3 +211,62 @@ def test_ordinary_paragraphs_that_look_like_page_furniture_stay_in_the_body():
     record = parse_text_page(page)
     assert record["body"].split("\n\n") == LOOKALIKES
     assert "author" not in record and "editor" not in record and "tags" not in record
+
+
+class TimeUp(Exception):
+    pass
+
+
+class CountingCheck:
+    """A deadline check that counts its calls and raises from call ``fail_at`` on."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.calls = 0
+        self.fail_at = fail_at
+
+    def __call__(self) -> None:
+        self.calls += 1
+        if self.fail_at is not None and self.calls >= self.fail_at:
+            raise TimeUp
+
+
+NESTED_PAGE = "<html><body><article><h1>Judul</h1>" + "<ul><li>" * 40_000 + "x</article>"
+SHORT_LINES_PAGE = "Judul\n" + "a\n\n" * 30_000
+
+
+def test_an_html_page_is_parsed_with_the_deadline_checked_between_pieces():
+    counted = CountingCheck()
+    parse_html_page(NESTED_PAGE, counted)
+    assert counted.calls >= len(NESTED_PAGE) // FEED_CHARS
+    with pytest.raises(TimeUp):
+        parse_html_page(NESTED_PAGE, CountingCheck(fail_at=3))
+
+
+def test_a_text_page_is_read_with_the_deadline_checked_every_few_thousand_lines():
+    counted = CountingCheck()
+    parse_text_page(SHORT_LINES_PAGE, counted)
+    assert counted.calls >= SHORT_LINES_PAGE.count("\n") // CHECK_ROWS
+
+
+@pytest.mark.parametrize(("page", "name"), [(NESTED_PAGE, "a.html"), (SHORT_LINES_PAGE, "a.txt")])
+def test_a_page_that_outruns_the_deadline_stops_while_it_is_parsed(page, name):
+    data = page.encode()
+    # One chunk: reading it costs three checks (sniff, end of sniff, end of read).
+    stream = ByteStream(io.BytesIO(data), len(data) + 1, check=CountingCheck(fail_at=6))
+    with pytest.raises(TimeUp):
+        parse_records(stream, name)
+
+
+def test_a_page_fed_in_pieces_keeps_every_run_of_text_whole():
+    paragraphs = [f"Paragraf nomor {n} &amp; isinya tentang banjir." for n in range(3_000)]
+    long_run = "Kata " * 30_000 + "&amp; akhir."  # one text run longer than a piece
+    markup = (
+        "<html><head><title>Judul halaman</title></head><body><article><h1>Judul</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + f"<p>{long_run}</p></article></body></html>"
+    )
+    assert len(markup) > 3 * FEED_CHARS
+    record = parse_html_page(markup, CountingCheck())
+    expected = [p.replace("&amp;", "&") for p in paragraphs] + [long_run.replace("&amp;", "&")]
+    assert record["title"] == "Judul"
+    assert record["body"].split("\n\n") == [" ".join(p.split()) for p in expected]

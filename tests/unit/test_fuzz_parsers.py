@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import re
 import tracemalloc
 import zlib
 
@@ -20,7 +21,7 @@ from cariberita.articles.parsers import Limits, OverLimit, UnparseableObject, op
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
 from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.support.article_strategies import csv_batch, ndjson_batch
@@ -174,8 +175,13 @@ def test_regression_deeply_nested_json_item_is_rejected_alone():
 
 
 def test_regression_deeply_nested_json_document_is_refused_cleanly():
-    refused = read_all(b'{"articles": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "b.json")
+    refused = read_all(b'{"articles": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}", "b.json")
     assert isinstance(refused[0], UnparseableObject)
+
+
+def test_regression_deeply_nested_item_of_an_articles_document_is_rejected_alone():
+    records = read_all(b'{"articles": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "b.json")
+    assert [(r.position, r.error) for r in records] == [(1, "invalid JSON: nested too deeply")]
 
 
 def test_regression_csv_with_carriage_return_line_ends_is_read_or_refused_cleanly():
@@ -280,3 +286,34 @@ def test_skipping_empty_lines_counts_them_and_changes_nothing_else(parts, ending
         skipped = [line for line in every if line not in kept]
         assert kept == [line for line in every if line in kept]
         assert all(data == b"" and not too_long for _, data, too_long in skipped)
+
+
+@fuzz(300)
+@given(batch=csv_batch(), ending=st.sampled_from([b"\r", b"\r\n"]))
+def test_csv_reads_the_same_whatever_its_line_ends(batch, ending):
+    # Excel's "CSV (Macintosh)" ends lines with a bare CR: the same rows, reasons and lines.
+    body, _, _ = batch
+    assume(b"\r" not in body)
+
+    def read(data: bytes) -> list:
+        return [(r.position, r.error, r.data) for r in read_all(data, "batch.csv")]
+
+    assert read(body.replace(b"\n", ending)) == read(body)
+
+
+@fuzz(300)
+@given(
+    parts=st.lists(
+        st.sampled_from([b"", b"a", b"bc", b"x" * 9, b"\r", b"\n", b"\r\n"]), max_size=30
+    ),
+    chunk=st.sampled_from([2, 3, 7, 64]),
+)
+def test_bare_cr_lines_are_a_plain_split_wherever_the_chunks_fall(parts, chunk):
+    data = b"".join(parts)
+    stream = ByteStream(io.BytesIO(data), chunk_bytes=chunk)
+    got = [(line.number, line.data, line.too_long) for line in iter_lines(stream, 8, bare_cr=True)]
+    pieces = re.split(rb"\r\n|\r|\n", data)
+    if pieces[-1] == b"":
+        pieces.pop()  # the last line end ends the last line; it starts none
+    expected = [(n, p if len(p) <= 8 else b"", len(p) > 8) for n, p in enumerate(pieces, 1)]
+    assert got == expected

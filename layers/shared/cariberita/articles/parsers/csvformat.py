@@ -5,6 +5,11 @@ costs that row alone: when its quoted field never closes properly (the end of th
 than the record size, a character other than a separator after the closing quote, or a row
 spanning several lines whose field count differs from the header's), the row is rejected with
 the line it starts on and reading resumes at the next line, which it may have swallowed.
+
+A bare CR ends a line as an LF or CRLF does (Excel's "CSV (Macintosh)"), when the lines are read:
+each such line counts toward the line cap and the record size on its own, and reasons name it.
+A line end inside a quoted field is part of the field, as ``\n`` whichever the file used. Blank
+lines before the header are skipped, so blank-only content is empty like any empty file.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cariberita.articles.parsers.errors import UnparseableObject
+from cariberita.articles.parsers.errors import OverLimit, UnparseableObject
 from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
 
@@ -39,7 +44,7 @@ class _BadLine(_RowTooBig):
 def _text_lines(
     stream: ByteStream, max_record_bytes: int, max_lines: int | None
 ) -> Iterator[_Line]:
-    for line in iter_lines(stream, max_record_bytes, max_lines):
+    for line in iter_lines(stream, max_record_bytes, max_lines, bare_cr=True):
         if line.too_long:
             yield _Line(line.number, "\n", f"line longer than {max_record_bytes} bytes")
             continue
@@ -48,9 +53,7 @@ def _text_lines(
         except UnicodeDecodeError:
             yield _Line(line.number, "\n", "not UTF-8 text")
             continue
-        # Excel's "CSV (Macintosh)" ends lines with a bare CR.
-        for part in text.split("\r"):
-            yield _Line(line.number, part + "\n")
+        yield _Line(line.number, text + "\n")
 
 
 class _Rows:
@@ -66,6 +69,9 @@ class _Rows:
     def _next(self) -> _Line | None:
         return self._again.popleft() if self._again else next(self._lines, None)
 
+    def _blank(self, line: _Line) -> bool:
+        return not line.problem and not line.text.replace(self._delimiter, "").strip()
+
     def _feed(self) -> Iterator[str]:
         size = 0
         while (line := self._next()) is not None:
@@ -80,6 +86,13 @@ class _Rows:
     def read(self) -> list[str] | None:
         """The next row's cells (None at the end); raises csv.Error or _RowTooBig."""
         self.used = []
+        # A line of only separators and spaces makes no row (its cells are all blank); skipped
+        # without a csv.reader, which a flood of them up to the line cap would cost per line.
+        while (line := self._next()) is not None and self._blank(line):
+            pass
+        if line is None:
+            return None
+        self._again.appendleft(line)
         reader = csv.reader(self._feed(), delimiter=self._delimiter, strict=True)
         return next(reader, None)
 
@@ -119,13 +132,32 @@ def _why(rows: _Rows, exc: Exception) -> str:
 def parse_csv(
     stream: ByteStream, max_record_bytes: int, max_lines: int | None = None
 ) -> Iterator[RawRecord]:
-    """Rows become dicts keyed by the (lower-cased) header; positions are data row numbers."""
+    """Rows become dicts keyed by the (lower-cased) header; positions are data row numbers.
+
+    Past the line cap, OverLimit names the row it was reading (its message, the line).
+    """
     lines = _text_lines(stream, max_record_bytes, max_lines)
+    row = 0
+    try:
+        for record in _records(lines, max_record_bytes):
+            row = record.position
+            yield record
+    except OverLimit as exc:
+        if exc.position is None:  # the decompressed-bytes cap: no line to name
+            raise
+        raise OverLimit(f"{exc} (reading stopped at line {exc.position})", row + 1) from None
+
+
+def _header(lines: Iterator[_Line]) -> tuple[list[str], str] | None:
+    """The lower-cased header cells after any blank lines, and the delimiter; None when the
+    content is blank."""
     first = next(lines, None)
+    while first is not None and not first.problem and first.text.isspace():
+        first = next(lines, None)
     if first is None:
-        return
+        return None
     if first.problem:
-        raise UnparseableObject(f"unreadable CSV header: {first.problem}")
+        raise UnparseableObject(f"unreadable CSV header (line {first.number}): {first.problem}")
     header_line = first.text
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     try:
@@ -138,6 +170,14 @@ def parse_csv(
         raise UnparseableObject(
             f"CSV header must name the columns {', '.join(REQUIRED)}; missing: {', '.join(missing)}"
         )
+    return header, delimiter
+
+
+def _records(lines: Iterator[_Line], max_record_bytes: int) -> Iterator[RawRecord]:
+    found = _header(lines)
+    if found is None:
+        return
+    header, delimiter = found
     # Our own row limit comes first; the csv module's (process-wide) limit must not trip sooner.
     csv.field_size_limit(max(csv.field_size_limit(), max_record_bytes + 1))
     rows = _Rows(lines, delimiter, max_record_bytes)

@@ -13,6 +13,7 @@ links (a related-links ``<ul>``) is dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
@@ -58,6 +59,9 @@ _TAGS_CLASS = re.compile(_CLASS_PATTERN.format("tags?|tag-?list|topics?|topik|ke
 _CAPTION_CLASS = re.compile(_CLASS_PATTERN.format("caption|wp-caption-text|keterangan"), re.I)
 
 Role = Literal["", "crumb", "furniture", "tags", "caption"]
+# The parser is fed this many characters at a time, with the deadline checked between: a 5 MB
+# page of nested tags takes html.parser 16-20 s (no record to check on meanwhile).
+FEED_CHARS = 65_536
 
 
 @dataclass
@@ -205,10 +209,22 @@ def _tag_items(parts: list[str]) -> list[str]:
     return items
 
 
-def parse_html_page(markup: str) -> dict[str, Any]:
-    """A record dict from an HTML article page (the fields of ``textpage.page_record``)."""
+def parse_html_page(markup: str, check: Callable[[], None] | None = None) -> dict[str, Any]:
+    """A record dict from an HTML article page (the fields of ``textpage.page_record``).
+
+    ``check`` (the invocation's deadline, which raises) is called every ``FEED_CHARS`` or so,
+    then while the text is read as a page.
+    """
     parser = _PageParser()
-    parser.feed(markup)
+    start = 0
+    while start < len(markup):
+        if check is not None:
+            check()
+        # Cut before a "<": a run of text is never split (one run, one handle_data).
+        end = markup.find("<", start + FEED_CHARS)
+        end = len(markup) if end < 0 else end
+        parser.feed(markup[start:end])
+        start = end
     parser.close()
     area = next((a for a in _AREAS if "".join(parser.texts[a]).strip()), "body")
     lines = "".join(parser.texts[area]).split("\n")
@@ -218,7 +234,7 @@ def parse_html_page(markup: str) -> dict[str, Any]:
     header = [clean_line(" ".join(parser.breadcrumb))] if parser.breadcrumb else []
     if header and not header[0].lower().startswith(("home", "beranda")):
         header[0] = "Home / " + header[0]
-    record = page_record(header + lines)
+    record = page_record(header + lines, check)
     if parser.captions:
         record["image_caption"] = parser.captions[0]
     if parser.tags and "tags" not in parser.meta:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from cariberita.articles.parsers.errors import UnparseableObject
-from cariberita.articles.parsers.jsonarray import stream_json_array
+from cariberita.articles.parsers.jsonarray import stream_articles_member, stream_json_array
 from cariberita.articles.parsers.jsonnumbers import TOO_LONG, NumberGuard, holds_huge
 from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
+
+# How far a JSON document is looked through to decide how to read it: leading whitespace and
+# the members before an object's "articles" array must fit (the sniff already holds this much).
+LOOKAHEAD_BYTES = 1_048_576
+_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
 
 
 def parse_ndjson(
@@ -56,14 +63,22 @@ def parse_json_document(
 ) -> Iterator[RawRecord]:
     """A JSON array of articles, an object with an ``articles`` array, or one article object.
 
-    A top-level array is streamed item by item (bounded memory). An object cannot be split
-    safely, so it is read whole up to ``max_bytes``; bigger batches belong in an array or NDJSON.
+    A top-level array, and the ``articles`` array of an object when it opens within the first
+    ``LOOKAHEAD_BYTES``, are streamed item by item (bounded memory; a break keeps the items
+    before it). Any other object (one article, or ``articles`` further on) is read whole up to
+    ``max_bytes``; bigger batches belong in an array or NDJSON.
     """
-    if stream.peek(64).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
+    head = _head_text(stream.peek(LOOKAHEAD_BYTES))
+    start = _skip_whitespace(head, 0)
+    if head.startswith("[", start):
         yield from stream_json_array(stream, max_item_bytes)
         return
+    articles = _articles_array_start(head, start)
+    if articles is not None:
+        yield from stream_articles_member(stream, articles, max_item_bytes)
+        return
     raw = stream.read_all(max_bytes)
-    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+    if not raw.removeprefix(_BOM).strip():
         return
     numbers = NumberGuard()
     try:
@@ -93,3 +108,45 @@ def parse_json_document(
             yield RawRecord("item", n, error=TOO_LONG)
         else:
             yield RawRecord("item", n, data=item)
+
+
+def _head_text(head: bytes) -> str:
+    """The look-ahead decoded as the array reader decodes it (BOM dropped), up to a bad byte."""
+    head = head.removeprefix(_BOM)
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as exc:  # also a character cut by the end of the look-ahead
+        return head[: exc.start].decode("utf-8")
+
+
+def _articles_array_start(head: str, pos: int) -> int | None:
+    """Where the ``articles`` array opens, in characters, when ``head`` holds an object's
+    members up to it; None when it does not (another object, or a member too big to look past).
+
+    Members before ``articles`` are decoded and ignored; a document that is not valid up to
+    there is left to the whole read, which says why.
+    """
+    if not head.startswith("{", pos):
+        return None
+    decoder = NumberGuard().decoder  # an over-long integer in an ignored member is no error
+    pos += 1
+    try:
+        while True:
+            name, pos = decoder.raw_decode(head, _skip_whitespace(head, pos))
+            pos = _skip_whitespace(head, pos)
+            if not isinstance(name, str) or not head.startswith(":", pos):
+                return None
+            pos = _skip_whitespace(head, pos + 1)
+            if name == "articles":
+                return pos if head.startswith("[", pos) else None
+            _, pos = decoder.raw_decode(head, pos)
+            pos = _skip_whitespace(head, pos)
+            if not head.startswith(",", pos):
+                return None
+            pos += 1
+    except (ValueError, RecursionError):  # JSONDecodeError, or a member cut by the look-ahead
+        return None
+
+
+def _skip_whitespace(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # always matches

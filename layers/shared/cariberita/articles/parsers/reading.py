@@ -114,7 +114,9 @@ def parse_records(
         text = _decode_page(stream.read_all(limits.max_page_bytes))
         if not text.strip():
             return fmt, iter(())
-        record = parse_html_page(text) if fmt == "html" else parse_text_page(text)
+        # One record, read whole: the deadline is checked inside (a 5 MB page takes ~20 s).
+        parse_page = parse_html_page if fmt == "html" else parse_text_page
+        record = parse_page(text, stream.check)
         records = _page(record)
     return fmt, _first_or_refuse(_bounded(records, unit, limits.max_records))
 

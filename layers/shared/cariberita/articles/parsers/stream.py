@@ -22,7 +22,9 @@ class ByteStream:
     ``bytes_read`` counts bytes read from the underlying object (compressed size for ``.gz``),
     ``bytes_decoded`` the bytes handed to the parser; beyond ``max_bytes`` decoded bytes it
     raises OverLimit. ``check`` is called once per chunk (the invocation's deadline), so even
-    an object that yields no records (a flood of blank lines) cannot outrun the time left.
+    an object that yields no records (a flood of blank lines) cannot outrun the time left;
+    parsers call it through ``check()`` between pieces of work on bytes already read (every
+    ``CHECK_LINES`` lines, between pieces of a page).
     """
 
     def __init__(
@@ -51,15 +53,22 @@ class ByteStream:
         self.bytes_read += len(data)
         return data
 
-    def _next(self) -> bytes:
-        """The next decoded piece (at most ``chunk_bytes``), or b"" at the end."""
+    def check(self) -> None:
+        """Call the invocation's deadline check (if any): for work on bytes already read."""
         if self._check is not None:
             self._check()
+
+    def _next(self) -> bytes:
+        """The next decoded piece (at most ``chunk_bytes``), or b"" at the end."""
+        self.check()
         data = self._decode()
-        self.bytes_decoded += len(data)
+        self._count(len(data))
+        return data
+
+    def _count(self, size: int) -> None:
+        self.bytes_decoded += size
         if self._max_bytes is not None and self.bytes_decoded > self._max_bytes:
             raise OverLimit(f"more than {self._max_bytes} bytes (decompressed) in one object")
-        return data
 
     def _decode(self) -> bytes:
         if self._inflate is None:
@@ -69,9 +78,6 @@ class ByteStream:
             inflate = self._inflate
             if inflate.unconsumed_tail:
                 data = inflate.unconsumed_tail
-            elif inflate.eof and inflate.unused_data:
-                # A .gz file may hold several members (e.g. concatenated batches).
-                data, self._inflate = inflate.unused_data, zlib.decompressobj(wbits=31)
             else:
                 data, self._input = self._input or self._read_raw(), b""
                 if not data:
@@ -81,11 +87,22 @@ class ByteStream:
                         )
                     return b""
                 if inflate.eof:
-                    self._inflate = zlib.decompressobj(wbits=31)
+                    # Between members (a .gz may hold several, e.g. concatenated batches). Zero
+                    # bytes there are padding, skipped as gzip(1) and Python's gzip skip them;
+                    # they count toward the cap, so that no amount of them goes unbounded.
+                    member = data.lstrip(b"\0")
+                    if len(member) < len(data):
+                        self._count(len(data) - len(member))
+                        self.check()
+                    if not member:
+                        continue
+                    data, self._inflate = member, zlib.decompressobj(wbits=31)
             try:
                 out = self._inflate.decompress(data, self._chunk)
             except zlib.error as exc:
                 raise UnparseableObject(f"corrupt gzip data: {exc}") from exc
+            if self._inflate.eof:
+                self._input = self._inflate.unused_data
             if out:
                 return out
 
@@ -165,25 +182,40 @@ class Line:
     too_long: bool = False
 
 
+# The deadline is checked every this many lines too, not only per chunk read: one buffered line
+# of a megabyte can hold 500,000 CR-ended lines, and blank ones yield no record to check on.
+CHECK_LINES = 10_000
+_CR_OR_LF = re.compile(rb"[\r\n]")
+
+
 def iter_lines(
-    stream: ByteStream, max_line_bytes: int, max_lines: int | None = None, skip_empty: bool = False
+    stream: ByteStream,
+    max_line_bytes: int,
+    max_lines: int | None = None,
+    skip_empty: bool = False,
+    bare_cr: bool = False,
 ) -> Iterator[Line]:
     """Lines (without the newline) numbered from 1; an over-long line is reported, not kept.
     With ``skip_empty``, empty lines are counted but not yielded (NDJSON skips them anyway; a
-    CSV field may hold one).
+    CSV field may hold one). With ``bare_cr``, a CR not followed by LF ends a line too (CSV:
+    Excel's "CSV (Macintosh)"); without it a line's trailing CR is dropped. ``stream.check`` is
+    called every ``CHECK_LINES`` lines.
 
     Raises OverLimit when the object has more than ``max_lines`` lines.
     """
     buffer = b""
     number = 0
+    next_check = CHECK_LINES
     skipping = False
+    after_cr = False  # the last chunk ended with a CR: an LF starting this one belongs to it
     long_crs = _long_crs(max_line_bytes)
     for chunk in stream.chunks():
-        start = 0
+        start = 1 if after_cr and chunk.startswith(b"\n") else 0
+        after_cr = False
         while True:
             run_end = (
                 _empty_run_end(chunk, start, long_crs)
-                if skip_empty and not (buffer or skipping)
+                if skip_empty and not (buffer or skipping or bare_cr)
                 else None
             )
             if run_end is not None:
@@ -193,7 +225,14 @@ def iter_lines(
                 if max_lines is not None and number > max_lines:
                     raise OverLimit(f"more than {max_lines} lines in one object", max_lines + 1)
                 start = run_end
-            end = chunk.find(b"\n", start)
+                if number >= next_check:
+                    stream.check()
+                    next_check = number + CHECK_LINES
+            if bare_cr:
+                found = _CR_OR_LF.search(chunk, start)
+                end = found.start() if found is not None else -1
+            else:
+                end = chunk.find(b"\n", start)
             if end < 0:
                 if not skipping:
                     buffer += chunk[start:]
@@ -203,6 +242,9 @@ def iter_lines(
             number += 1
             if max_lines is not None and number > max_lines:
                 raise OverLimit(f"more than {max_lines} lines in one object", number)
+            if number >= next_check:
+                stream.check()
+                next_check = number + CHECK_LINES
             if skipping:
                 yield Line(number, b"", too_long=True)
                 skipping = False
@@ -212,9 +254,14 @@ def iter_lines(
                 if len(line) > max_line_bytes:
                     yield Line(number, b"", too_long=True)
                 else:
-                    yield Line(number, line.rstrip(b"\r"))
+                    yield Line(number, line if bare_cr else line.rstrip(b"\r"))
             start = end + 1
+            if bare_cr and chunk[end] == 0x0D:  # CR: with the LF after it, one line end
+                if start == len(chunk):
+                    after_cr = True
+                elif chunk[start] == 0x0A:
+                    start += 1
     if skipping:
         yield Line(number + 1, b"", too_long=True)
     elif buffer:
-        yield Line(number + 1, buffer.rstrip(b"\r"))
+        yield Line(number + 1, buffer if bare_cr else buffer.rstrip(b"\r"))

@@ -20,14 +20,19 @@ paragraphs after a block in the middle of the article are kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from cariberita.articles.parsers import furniture as f
 from cariberita.articles.text import clean_line
 
 _BREADCRUMB = re.compile(r"^(home|beranda)\s*[/>»|]", re.IGNORECASE)
 _HEADER_ROWS = 6
+# The deadline is checked every this many lines: a 5 MB page of short lines is 1.6 million of
+# them, about 20 s of classifying on the dev box, and a page is one record (none to check on).
+CHECK_ROWS = 5_000
+T = TypeVar("T")
 
 Mode = Literal["body", "related", "tags", "credit"]
 
@@ -117,15 +122,23 @@ class _Page:
         self.paragraphs.append(row)
 
 
-def page_record(lines: list[str]) -> dict[str, Any]:
+def _checked(items: Iterable[T], check: Callable[[], None] | None) -> Iterator[T]:
+    for n, item in enumerate(items, 1):
+        if check is not None and n % CHECK_ROWS == 0:
+            check()
+        yield item
+
+
+def page_record(lines: list[str], check: Callable[[], None] | None = None) -> dict[str, Any]:
     """A record dict from the lines of a page.
 
     Fields: ``title``, ``body``, ``category``, ``published_at``, ``author``, ``editor``,
     ``image_caption`` (the first photo caption) and ``tags`` (from a tag list), each only when
     found. ``author`` is the ``Penulis:`` credit, else ``Reporter:``/``Pewarta:``, else the
     byline in parentheses after the last paragraph (if it is a name, not initials).
+    ``check`` (the invocation's deadline, which raises) is called every ``CHECK_ROWS`` lines.
     """
-    rows = [row for row in (clean_line(line) for line in lines) if row]
+    rows = [row for row in (clean_line(line) for line in _checked(lines, check)) if row]
     page = _Page()
     record = page.record
     index = 0
@@ -146,7 +159,7 @@ def page_record(lines: list[str]) -> dict[str, Any]:
         return record
     title = rows[index]
     record["title"] = title
-    for row in rows[index + 1 :]:
+    for row in _checked(rows[index + 1 :], check):
         if row.casefold() == title.casefold():
             continue
         if "published_at" not in record and not page.paragraphs and (when := f.date_of(row)):
@@ -175,5 +188,5 @@ def _finish(page: _Page) -> dict[str, Any]:
     return record
 
 
-def parse_text_page(text: str) -> dict[str, Any]:
-    return page_record(text.splitlines())
+def parse_text_page(text: str, check: Callable[[], None] | None = None) -> dict[str, Any]:
+    return page_record(text.splitlines(), check)
