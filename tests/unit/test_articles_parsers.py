@@ -104,6 +104,16 @@ def test_over_long_ndjson_line_is_rejected_and_its_neighbours_kept():
     assert got == [(1, None), (2, "line longer than 1000 bytes"), (3, None)]
 
 
+@pytest.mark.parametrize(
+    "first", [b"[", b"[[[[", b"\x00" * 40, b"title,body"], ids=["bracket", "nested", "nuls", "csv"]
+)
+def test_a_bad_first_line_of_json_lines_is_rejected_alone_not_taken_for_another_format(first):
+    good = b'{"title": "a", "body": "b"}\n'
+    _, _, records = open_records(io.BytesIO(first + b"\n" + good * 3), "a.ndjson")
+    got = [(r.position, r.error is None) for r in records]
+    assert got == [(1, False), (2, True), (3, True), (4, True)]
+
+
 def test_semicolon_csv_with_bom_and_crlf_is_read():
     data = "\ufefftitle;body;tags\r\nJudul;Isi berita;a;\r\n".encode()
     _, _, records = open_records(io.BytesIO(data), "a.csv")
@@ -123,6 +133,14 @@ def test_semicolon_csv_with_bom_and_crlf_is_read():
         (b"\xff\xfe Judul", "a.txt", "not UTF-8"),
         (b"\xff\xfe\x00", "a.txt", "binary data"),
         (gzip.compress(b"{}\n" * 1000)[:20], "a.ndjson.gz", "gzip"),
+        # content that contradicts its name (found by a review: each was a pile of rejects)
+        (b'[\n  {\n    "title": "a",\n    "body": "b"\n  }\n]\n', "a.ndjson", "JSON array"),
+        (b"id,title,body\nh-1,T,B\n", "a.ndjson", "content is CSV"),
+        (b'{"title": "a", "body": "b"}\n', "a.csv", "content is JSON"),
+        ('{"title": "a", "body": "b"}\n'.encode("utf-16"), "a.ndjson", "UTF-16"),
+        ('{"title": "a", "body": "b"}\n'.encode("utf-16-le"), "a.ndjson", "UTF-16"),
+        ("title,body\nJudul,Isi\n".encode("utf-16"), "a.csv", "UTF-16"),
+        (gzip.compress(gzip.compress(b'{"title": "a", "body": "b"}\n')), "a.ndjson.gz", "once"),
     ],
 )
 def test_unreadable_objects_are_refused_with_a_reason(data, name, reason):

@@ -49,13 +49,42 @@ def sniff(head: bytes) -> Format:
 _JSON_START = re.compile(rb"^(\{\s*\"|\[\s*[\{\[\"\]]|\{\s*\})")
 _HTML_START = re.compile(rb"^<(!doctype\s+html|html|head|body|article|meta|div|p|!--)[\s>]", re.I)
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_GZIP_MAGIC = b"\x1f\x8b"
+# UTF-32 LE's BOM starts like UTF-16 LE's: both are caught by the first two bytes.
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def _wide(sample: bytes) -> bool:
+    """UTF-16 text of Latin script without a BOM: a NUL in every second byte, on one side only.
+    (A line of stray NULs among JSON Lines is a bad record, not this; nor is a run of NULs.)"""
+    if len(sample) < 16:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return any(
+        a.count(0) >= len(a) * 9 // 10 and b.count(0) <= len(b) // 10
+        for a, b in ((odd, even), (even, odd))
+    )
+
+
+def _pretty_array(text: bytes) -> bool:
+    """A JSON array printed over lines: ``[`` alone, then an object that does not close on its
+    line (or closes with a comma). A bad first line of JSON Lines followed by good ones is not
+    this: each of its objects closes on its own line."""
+    lines = [line.strip() for line in text.split(b"\n", 3)[:3] if line.strip()]
+    return (
+        len(lines) >= 2
+        and lines[0] == b"["
+        and lines[1].startswith(b"{")
+        and not lines[1].endswith(b"}")
+    )
 
 
 def contradiction(name: str, fmt: Format, head: bytes) -> str | None:
     """Why the content cannot be what its extension says (None when it can).
 
     A ``.txt`` page holding JSON or HTML, JSON or CSV holding HTML, or a page holding binary
-    data would otherwise be read as one garbage article (or a pile of rejected lines).
+    data would otherwise be read as one garbage article; a JSON array or CSV named ``.ndjson``,
+    JSON named ``.csv``, UTF-16 text or gzip inside gzip as a pile of rejected lines.
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     declared = EXTENSIONS.get(_suffixes(name)[0])
@@ -73,6 +102,17 @@ def contradiction(name: str, fmt: Format, head: bytes) -> str | None:
         return "the content is HTML; name the file .html"
     if fmt in ("ndjson", "json", "csv") and looks_html:
         return f"the content is HTML, not {fmt.upper()}; name the file .html"
+    if head.startswith(_GZIP_MAGIC):
+        return "the content is gzip again inside the gzip; compress the file once"
+    if fmt in ("ndjson", "json", "csv") and (head.startswith(_UTF16_32_BOMS) or _wide(sample)):
+        return "the content is UTF-16 or UTF-32 text; save it as UTF-8"
+    if fmt == "ndjson" and _pretty_array(text):
+        return "the content is a JSON array, not JSON Lines; name the file .json"
+    second = (text.split(b"\n", 2)[1:2] or [b""])[0].lstrip()
+    if fmt == "ndjson" and sniff(head) == "csv" and not second.startswith(b"{"):
+        return "the content is CSV, not JSON Lines; name the file .csv"
+    if fmt == "csv" and text[:1] in (b"[", b"{"):
+        return "the content is JSON, not CSV; name the file .ndjson or .json"
     if fmt == "html" and _JSON_START.match(text):
         return "the content is JSON, not HTML; name the file .ndjson or .json"
     return None
