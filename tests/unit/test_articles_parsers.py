@@ -20,6 +20,7 @@ from cariberita.articles.parsers.reading import parse_records
 from cariberita.articles.parsers.stream import ByteStream
 from cariberita.articles.parsers.textpage import CHECK_ROWS, parse_text_page, split_author
 
+from tests.support.deadline_checks import CountingCheck, TimeUp
 from tests.support.paths import SAMPLES
 
 
@@ -229,23 +230,6 @@ def test_ordinary_paragraphs_that_look_like_page_furniture_stay_in_the_body():
     record = parse_text_page(page)
     assert record["body"].split("\n\n") == LOOKALIKES
     assert "author" not in record and "editor" not in record and "tags" not in record
-
-
-class TimeUp(Exception):
-    pass
-
-
-class CountingCheck:
-    """A deadline check that counts its calls and raises from call ``fail_at`` on."""
-
-    def __init__(self, fail_at: int | None = None) -> None:
-        self.calls = 0
-        self.fail_at = fail_at
-
-    def __call__(self) -> None:
-        self.calls += 1
-        if self.fail_at is not None and self.calls >= self.fail_at:
-            raise TimeUp
 
 
 NESTED_PAGE = "<html><body><article><h1>Judul</h1>" + "<ul><li>" * 40_000 + "x</article>"

@@ -17,24 +17,9 @@ from cariberita.articles.parsers import Limits, UnparseableObject
 from cariberita.articles.parsers.reading import parse_records
 from cariberita.articles.parsers.stream import CHECK_LINES, ByteStream, iter_lines
 
+from tests.support.deadline_checks import CountingCheck, TimeUp
+
 ROWS = ["id,title,body", "ok-1,Banjir rob,Air laut naik.", "ok-2,Jalan rusak,Warga mengeluh."]
-
-
-class TimeUp(Exception):
-    pass
-
-
-class CountingCheck:
-    """A deadline check that counts its calls and raises from call ``fail_at`` on."""
-
-    def __init__(self, fail_at: int | None = None) -> None:
-        self.calls = 0
-        self.fail_at = fail_at
-
-    def __call__(self) -> None:
-        self.calls += 1
-        if self.fail_at is not None and self.calls >= self.fail_at:
-            raise TimeUp
 
 
 def records(data: bytes, limits: Limits | None = None, *, chunk: int = 65_536, check=None):

@@ -135,15 +135,8 @@ class OpenSearchRulesStore:
             )
 
     def form_weights(self) -> ArchiveWeights | None:
-        try:
-            response = self._call(
-                lambda: self._client.get(
-                    index=self.index, id=FORM_WEIGHTS, request_timeout=self._timeout_s
-                )
-            )
-        except _Missing:
-            return None
-        return ArchiveWeights.from_dict(response["_source"])
+        found = self._source(FORM_WEIGHTS)
+        return ArchiveWeights.from_dict(found) if found is not None else None
 
     def save_form_weights(self, weights: ArchiveWeights) -> None:
         self._ensure_index()
@@ -158,6 +151,11 @@ class OpenSearchRulesStore:
         )
 
     def _get(self, doc_id: str) -> StoredVersion | None:
+        found = self._source(doc_id)
+        return StoredVersion.from_dict(found) if found is not None else None
+
+    def _source(self, doc_id: str) -> dict[str, Any] | None:
+        """One document of the rules index; None when it or the index does not exist."""
         try:
             response = self._call(
                 lambda: self._client.get(
@@ -166,7 +164,8 @@ class OpenSearchRulesStore:
             )
         except _Missing:
             return None
-        return StoredVersion.from_dict(response["_source"])
+        source: dict[str, Any] = response["_source"]
+        return source
 
     def _ensure_index(self) -> None:
         try:
