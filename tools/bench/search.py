@@ -61,8 +61,9 @@ def recording() -> Any:
 
 
 def is_rules_read(request: Request) -> bool:
-    """The editors' rules cache's read (``<alias>-rules``): once per 30 s per container, not
-    part of any one search, so neither replayed nor counted as a search's round trip."""
+    """The rules cache's reads (``<alias>-rules``): the rules once per 30 s and the form
+    weights once per 10 minutes per container, not part of any one search, so neither replayed
+    nor counted as a search's round trip."""
     return "-rules" in request[1].split("?")[0]
 
 
@@ -162,7 +163,8 @@ def _round_trips(
                 ]
             ],
             caption="OpenSearch requests per /search (query mix and reader queries; the rules "
-            "cache's read, once per 30 s per container, not counted)",
+            "cache's reads, rules once per 30 s and form weights once per 10 min per container, "
+            "not counted)",
         )
     )
     if over:
