@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 
 import pytest
@@ -38,6 +39,7 @@ def test_query_differing_only_in_case_or_spacing_keeps_its_cursor():
         {"q": "banjir", "sort": "newest"},
         {"q": "banjir", "category": ["bola"]},
         {"q": "banjir", "tag": "cuaca"},
+        {"q": "banjir", "collapse": False},  # counts articles where the other counts stories
     ],
 )
 def test_cursor_for_another_query_is_refused(other):
@@ -80,3 +82,11 @@ def test_cursor_signed_with_another_secret_is_refused():
     token = cursor.encode("another-secret-0123456789", params, [1], 10)
     with pytest.raises(InvalidRequest):
         cursor.decode(SECRET, params, token)
+
+
+def test_a_collapsed_cursor_keeps_the_fingerprint_it_had_before_collapse_was_bound():
+    # Readers paging across a deploy keep their cursor: the default enters nothing new.
+    params = SearchParams.from_query(q="Banjir", category=["bola"], sort="newest")
+    before = {"q": "banjir", "f": params.filters.asked(), "s": "newest"}
+    canonical = json.dumps(before, sort_keys=True, ensure_ascii=True).encode()
+    assert cursor.fingerprint(params) == hashlib.sha256(canonical).hexdigest()[:16]

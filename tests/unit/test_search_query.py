@@ -8,6 +8,7 @@ from typing import Any
 from cariberita.search import query, ranking, suggest
 from cariberita.search.cursor import Position
 from cariberita.search.params import SearchParams
+from cariberita.search.synonyms import Synonyms
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,31 @@ def test_a_prefixed_number_has_its_other_spelling_as_an_equivalent_form():
     assert forms["g20"] == ("g 20",)
     assert forms["ke-70"] == ()  # "ke" is a stopword, not a prefix
     assert forms["2-0"] == ()  # a score, not a prefixed number
+
+
+# --- found by a review of the search side (2026-12-03) ----------------------------------------
+
+
+def test_a_query_expands_to_at_most_the_synonym_word_budget_keeping_every_concept():
+    # Editors' groups within their limits (20 forms of 12 words) and 32 repeats of their word
+    # made a query of more than 1,024 clauses: OpenSearch refused it, every time (503).
+    forms = [" ".join(f"w{n}x{i}" for i in range(12)) for n in range(19)]
+    table = Synonyms.from_groups([["zq", *forms]])
+    read = ranking.concepts(" ".join(["zq"] * 32), table)
+    assert len(read) == 32
+    assert sum(len(f.split()) for c in read for f in c.synonyms) <= ranking.SYNONYM_WORDS
+    assert read[0].synonyms == tuple(sorted(forms))[: ranking.SYNONYM_WORDS // 12]
+    assert all(len(c.ratios) in (0, len(c.synonyms)) for c in read)
+
+
+def test_an_editors_group_of_stopwords_only_is_a_stopword():
+    # "dan, serta" made each of them a concept that matched nothing and still counted toward
+    # the share of concepts an article needs: "banjir dan longsor serta" found nothing.
+    table = Synonyms.from_groups([["dan", "serta"]])
+    assert [c.text for c in ranking.concepts("banjir dan longsor serta", table)] == [
+        "banjir",
+        "longsor",
+    ]
+    mixed = Synonyms.from_groups([["yg", "yang"]])  # the stopword form goes, the word stays
+    (concept,) = ranking.concepts("yg", mixed)
+    assert (concept.text, concept.synonyms) == ("yg", ())

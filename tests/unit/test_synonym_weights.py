@@ -14,7 +14,7 @@ from cariberita.rules import service
 from cariberita.rules.cache import RulesCache
 from cariberita.rules.compiled import NO_RULES
 from cariberita.rules.store import InMemoryRulesStore
-from cariberita.search import ranking
+from cariberita.search import ranking, synonyms
 from cariberita.search.synonyms import Synonyms, shipped
 
 TABLE = Synonyms.from_lines(["jaktim, jakarta timur", "dinsos, dinas sosial"]).weighed(
@@ -170,3 +170,23 @@ def test_stored_weights_read_back_and_odd_values_are_dropped():
     assert ArchiveWeights.from_dict(weights.as_dict()) == weights
     odd = {"articles": 5_000, "weights": {"a": "x", "b": -1, "c": 1e9, "d": 2.5}}
     assert ArchiveWeights.from_dict(odd).weights == {"d": 2.5}
+
+
+# --- found by a review of the search side (2026-12-03) ----------------------------------------
+
+
+def test_a_stored_weight_near_zero_is_dropped_and_a_ratio_stays_within_its_bounds():
+    # 9.0 / 1e-300 overflowed the node's boost: every search with the form answered 500.
+    stored = ArchiveWeights.from_dict({"weights": {"jaktim": 9.0, "jakarta timur": 1e-300}})
+    assert stored.weights == {"jaktim": 9.0}
+    table = TABLE.weighed({"jaktim": 9.0, "jakarta timur": 0.02})
+    low, high = synonyms.RATIO_BOUNDS
+    assert table.ratio(("jaktim",), "jakarta timur") == high
+    assert table.ratio(("jakarta", "timur"), "jaktim") == low
+
+
+def test_every_shipped_ratio_lies_inside_the_bounds():
+    table = shipped()
+    low, high = synonyms.RATIO_BOUNDS
+    ratios = [table.ratio(tuple(f.split()), o) for g in table.groups() for f in g for o in g]
+    assert low < min(ratios) and max(ratios) < high

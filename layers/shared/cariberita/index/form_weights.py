@@ -27,6 +27,8 @@ BATCH = 200
 # Below this many articles the frequencies say more about the few stories in them than about the
 # language (``weigh`` refuses, and the shipped reference weights stay in force).
 MIN_ARTICLES = 1_000
+MIN_WEIGHT = 0.01
+MAX_WEIGHT = 50.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,10 @@ class TooFewArticles(ValueError):
 
 
 def _usable(value: Any) -> bool:
-    return isinstance(value, int | float) and 0 < float(value) < 100
+    # What ``weigh`` writes: an IDF rounded to 0.01, below ln(1 + 2 * articles) (~30 for a
+    # billion). Anything else in the stored document (edited by hand, another version) is
+    # dropped: a weight near 0 made a ratio that overflowed the node's boost (a 500).
+    return isinstance(value, int | float) and MIN_WEIGHT <= float(value) <= MAX_WEIGHT
 
 
 def idf(articles: int, document_frequency: int) -> float:

@@ -29,12 +29,18 @@ class Position:
 
 
 def fingerprint(params: SearchParams) -> str:
-    """What must not change between pages: query text, every filter and sort (not the page size)."""
-    canonical = json.dumps(
-        {"q": params.q.lower(), "f": params.filters.asked(), "s": params.sort},
-        sort_keys=True,
-        ensure_ascii=True,
-    )
+    """What must not change between pages: query text, every filter, sort and collapse (not the
+    page size). A cursor's count is of stories on a collapsed page and of articles otherwise, so
+    one made with ``collapse=false`` must not page a collapsed search. Collapse enters only
+    when off: cursors of default searches keep the fingerprint they had before it did."""
+    asked: dict[str, object] = {
+        "q": params.q.lower(),
+        "f": params.filters.asked(),
+        "s": params.sort,
+    }
+    if not params.collapse:
+        asked["c"] = False
+    canonical = json.dumps(asked, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -33,7 +33,7 @@ User text only ever reaches ``match``-family queries, never a query parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cariberita.index import wordlists
@@ -72,6 +72,13 @@ FUZZY_MAX_LETTERS = 20
 # a long word is what made four 20-letter words cost 7x a typical search (docs/reliability.md).
 FUZZY_TWO_EDITS_MAX_LETTERS = 12
 FUZZY_MAX_EXPANSIONS = 20
+# Words of equivalent forms one query expands to, in the order of its concepts; the rest of the
+# forms are left out. Each word is a term clause in two fields, twice (recency's sum holds the
+# query twice), and OpenSearch refuses a query of more than 1,024 clauses: the reader's 32
+# words make 128, fuzzy expansion at most 320 (4 concepts, 20 terms), these forms 4 x 120.
+# Editors' groups within their limits (20 forms of 12 words) made 32 repeats of one word 503.
+# A shipped concept expands to at most 12 words (minions), a judged tuning query to 14.
+SYNONYM_WORDS = 120
 # An equivalent form is a little weaker evidence than the reader's own word. On top of this,
 # each form is scaled by the reader's form's weight over its own (``Synonyms.ratio``: the mean
 # IDF of their words in a reference archive): without it a form scored its own rarity, so for a
@@ -128,18 +135,46 @@ def concepts(q: str, synonyms: Synonyms) -> list[Concept]:
             key = tuple(word for k in keys[i : i + n] for word in k)
             others = synonyms.others(key) if key else ()
             if others:
-                ratios = tuple(synonyms.ratio(key, other) for other in others)
-                found.append((Concept(" ".join(tokens[i : i + n]), others, ratios), False))
+                # A form of stopwords only matches nothing (an editors' group may hold one);
+                # a group of nothing else is a stopword itself.
+                usable = [o for o in others if not _only_stopwords(tuple(o.split()))]
+                ratios = tuple(synonyms.ratio(key, other) for other in usable)
+                concept = Concept(" ".join(tokens[i : i + n]), tuple(usable), ratios)
+                found.append((concept, _only_stopwords(key) and not usable))
                 i += n
                 break
         else:
             # Stopwords, and punctuation with no word in it (*:*), can match nothing: as
             # concepts they would only lower the share of the query an article needs.
-            stop = all(word in _STOPWORDS for word in keys[i])
+            stop = _only_stopwords(keys[i])
             found.append((Concept(tokens[i], _spellings(keys[i])), stop))
             i += 1
     kept = [concept for concept, stop in found if not stop]
-    return kept or [concept for concept, _ in found]
+    return _within_budget(kept or [concept for concept, _ in found])
+
+
+def _only_stopwords(words: tuple[str, ...]) -> bool:
+    return all(word in _STOPWORDS for word in words)
+
+
+def _within_budget(read_concepts: list[Concept]) -> list[Concept]:
+    """The concepts with their equivalent forms kept, in order, up to ``SYNONYM_WORDS``."""
+    left = SYNONYM_WORDS
+    out = []
+    for concept in read_concepts:
+        ratios = concept.ratios or (1.0,) * len(concept.synonyms)
+        kept = []
+        for form, ratio in zip(concept.synonyms, ratios, strict=True):
+            words = len(form.split())
+            if words <= left:
+                kept.append((form, ratio))
+                left -= words
+        if len(kept) < len(concept.synonyms):
+            concept = replace(
+                concept, synonyms=tuple(f for f, _ in kept), ratios=tuple(r for _, r in kept)
+            )
+        out.append(concept)
+    return out
 
 
 def _form(text: str, phrase: bool, boost: float) -> dict[str, Any]:

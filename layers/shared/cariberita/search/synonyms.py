@@ -34,6 +34,10 @@ from cariberita.index import wordlists
 
 SHIPPED_FOLDERS = ("abbreviations", "equivalents")
 WEIGHTS_FILE = "form_weights_generated.txt"
+# A ratio never scales a form by more than this either way: the shipped lists' ratios lie
+# within 0.11 .. 8.71 on the reference corpus; an odd stored weight must not let one form
+# outscore an editor's pin (rules.steering's boost) or overflow the node's boost.
+RATIO_BOUNDS = (0.1, 10.0)
 _WEIGHT_SEPARATOR = " => "
 # Readers' synonyms longer than this are phrases nobody types; it also bounds the matcher's work.
 MAX_FORM_WORDS = 12
@@ -89,9 +93,13 @@ class Synonyms:
 
     def ratio(self, key: Key, form: str) -> float:
         """What ``form`` is scaled by when the reader typed ``key``: the reader's form's weight
-        over its own (rounded, so equal queries stay equal requests); 1 when either is unknown."""
+        over its own (rounded, so equal queries stay equal requests), within ``RATIO_BOUNDS``;
+        1 when either is unknown."""
         own, other = self.weights.get(" ".join(key)), self.weights.get(form)
-        return round(own / other, 2) if own and other else 1.0
+        if not (own and other and own > 0 and other > 0):
+            return 1.0
+        low, high = RATIO_BOUNDS
+        return round(min(high, max(low, own / other)), 2)
 
     def groups(self) -> list[tuple[str, ...]]:
         return list(dict.fromkeys(self.forms.values()))
