@@ -19,6 +19,7 @@ from __future__ import annotations
 import compileall
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Any
@@ -98,8 +99,18 @@ client.search(index=args["index"], body=args["body"])
 """
 
 
+def deployed_settings() -> dict[str, str]:
+    """The library settings (``PYDANTIC_*``) that template.yaml gives every function (Globals):
+    a probe starts as a deployed function would. The bare baseline builds no model, so they
+    cost it nothing either way."""
+    text = (ROOT / "template.yaml").read_text(encoding="utf-8")
+    block = text.split("\nGlobals:", 1)[1].split("\nResources:", 1)[0]
+    found = re.findall(r"^ +(PYDANTIC_[A-Z0-9_]+): *([^\s#]+)", block, re.M)
+    return {name: value.strip("\"'") for name, value in found}
+
+
 def _child_env(tracing: bool, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {**os.environ, **deployed_settings()}
     env.pop("PYTHONPATH", None)
     if tracing:  # as in a Lambda with active tracing (no daemon here: nothing is sent)
         env.pop("POWERTOOLS_TRACE_DISABLED", None)
