@@ -144,6 +144,9 @@ def test_metrics_are_per_stage_so_two_stages_never_share_alarms(cfn):
     body = json.dumps(cfn["Resources"]["Dashboard"]["Properties"]["DashboardBody"])
     assert '"CariBerita/${Stage}"' in body.replace('\\"', '"')
     assert '"CariBerita",' not in body.replace('\\"', '"')
+    # docs/operations.md: the search metrics "show the same on the dashboard".
+    for metric in ("Searches", "ZeroResults", "SearchLatency", "ArticlesRejected"):
+        assert f'"{metric}"' in body.replace('\\"', '"'), metric
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -300,7 +303,7 @@ def test_dashboard_body_is_json_once_substituted(deploy):
     body = Resolver(cfn, parameters).value(cfn["Resources"]["Dashboard"]["Properties"])
     dashboard = json.loads(body["DashboardBody"])
     titles = [w["properties"]["title"] for w in dashboard["widgets"]]
-    assert len(titles) == (7 if deploy == "created" else 6), titles
+    assert len(titles) == (8 if deploy == "created" else 7), titles
 
 
 def test_alarm_topic_can_receive_cloudwatch_alarms(cfn):
@@ -326,3 +329,37 @@ def test_saved_insights_queries_are_the_ones_the_admin_cli_runs(cfn):
     for query in saved.values():
         assert query["Properties"]["LogGroupNames"] == [{"Ref": "SearchLogGroup"}]
         assert query["Properties"]["Name"]["Fn::Sub"].startswith("${AWS::StackName}/insights/")
+
+
+def _custom_metric_alarms(cfn: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for name, alarm in resources_of_type(cfn, "AWS::CloudWatch::Alarm").items():
+        for query in alarm["Properties"].get("Metrics", []):
+            metric = query.get("MetricStat", {}).get("Metric", {})
+            if metric.get("Namespace") == {"Fn::Sub": "CariBerita/${Stage}"}:
+                out.append((name, metric))
+    return out
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_metrics_the_functions_emit_are_the_ones_the_alarms_watch(cfn, stage):
+    # As CloudWatch matches them: the EMF line the code writes under the template's
+    # environment, namespace and dimensions exactly (Powertools preferred a namespace given in
+    # code over the variable, so every stage's metrics once went to one no alarm watched).
+    from cariberita.observability import make_metrics
+
+    env = cfn["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"]
+    namespace = env["POWERTOOLS_METRICS_NAMESPACE"]["Fn::Sub"].replace("${Stage}", stage)
+    alarms = _custom_metric_alarms(cfn)
+    assert alarms, "no alarm on the functions' own metrics"
+    metrics = make_metrics({"POWERTOOLS_METRICS_NAMESPACE": namespace})
+    for name, metric in alarms:
+        metrics.add_metric(name=metric["MetricName"], unit="Count", value=1)
+        try:
+            emitted = metrics.serialize_metric_set()["_aws"]["CloudWatchMetrics"][0]
+        finally:
+            metrics.clear_metrics()
+        assert emitted["Namespace"] == namespace, name
+        watched = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+        assert set(emitted["Dimensions"][0]) == set(watched), name
+        assert watched == {"service": "cariberita"}, name

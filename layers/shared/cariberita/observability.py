@@ -10,7 +10,7 @@ made at import, because the decorators are applied at import; Lambda sets the en
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar, cast, overload
 
 import orjson
@@ -81,6 +81,18 @@ def make_tracer(enabled: bool) -> TracerLike:
     return cast(TracerLike, Tracer(service=SERVICE))
 
 
+# Where the template names none (local runs, tests); deployed functions get CariBerita/<stage>.
+DEFAULT_NAMESPACE = "CariBerita"
+
+
+def make_metrics(env: Mapping[str, str] = os.environ) -> Metrics:
+    """Metrics in the namespace the template gives (``POWERTOOLS_METRICS_NAMESPACE``), which its
+    alarms and dashboard read. Powertools prefers an explicit ``namespace`` over the variable,
+    so passing a constant here sent every stage's metrics to one namespace no alarm watched."""
+    namespace = env.get("POWERTOOLS_METRICS_NAMESPACE", "").strip() or DEFAULT_NAMESPACE
+    return Metrics(namespace=namespace, service=SERVICE)
+
+
 def log_line(record: dict[str, Any]) -> str:
     """A log record as JSON with orjson: what Powertools' default writes (compact, non-ASCII
     kept, ``str`` for unknown types; indented under ``POWERTOOLS_DEV``) at a fraction of
@@ -96,5 +108,5 @@ _LOG_OPTIONS = (
     | (orjson.OPT_INDENT_2 if os.environ.get("POWERTOOLS_DEV", "").strip().lower() in _TRUE else 0)
 )
 logger = Logger(service=SERVICE, json_serializer=log_line)
-metrics = Metrics(namespace="CariBerita", service=SERVICE)
+metrics = make_metrics()
 tracer = make_tracer(tracing_enabled())
