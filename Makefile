@@ -84,8 +84,12 @@ build: setup
 package-sizes: setup
 	@$(PY) tools/scripts/package-sizes.py
 
+# PARAMS="Key=Value ..." adds to the profile's parameter overrides (sam's own
+# --parameter-overrides would replace them all, Stage included; tools/scripts/deploy-parameters.py).
 deploy: build
-	@SAM_CLI_TELEMETRY=0 .venv-tools/sam/bin/sam deploy --config-env $(ENV)
+	@overrides="$$($(PY) tools/scripts/deploy-parameters.py $(ENV) $(PARAMS))" && \
+	  SAM_CLI_TELEMETRY=0 .venv-tools/sam/bin/sam deploy --config-env $(ENV) \
+	  --parameter-overrides "$$overrides"
 
 # --- relevance (docs/search.md; the tuning half also runs in `make test`) ---
 .PHONY: relevance

@@ -182,7 +182,12 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _matches(statement: Mapping[str, Any], action: str, resource: str) -> bool:
+def _matches(
+    statement: Mapping[str, Any],
+    action: str,
+    resource: str,
+    context: Mapping[str, str] | None = None,
+) -> bool:
     for key in ("NotAction", "NotResource", "NotPrincipal"):
         if key in statement:
             raise NotImplementedError(f"{key} in {statement.get('Sid')}")
@@ -191,9 +196,20 @@ def _matches(statement: Mapping[str, Any], action: str, resource: str) -> bool:
     applies = any(_pattern(a, ignore_case=True).match(action) for a in actions) and any(
         _pattern(r, ignore_case=False).match(resource) for r in resources
     )
-    if applies and "Condition" in statement:
+    return applies and _condition_holds(statement, context or {})
+
+
+def _condition_holds(statement: Mapping[str, Any], context: Mapping[str, str]) -> bool:
+    """The one condition the template uses (the operator's account); any other is refused
+    rather than guessed."""
+    condition = statement.get("Condition")
+    if not condition:
+        return True
+    keys = {(op, key) for op, block in condition.items() for key in block}
+    if keys != {("StringEquals", "aws:PrincipalAccount")}:
         raise NotImplementedError(f"a Condition on an OpenSearch grant ({statement.get('Sid')})")
-    return applies
+    wanted = condition["StringEquals"]["aws:PrincipalAccount"]
+    return context.get("aws:PrincipalAccount") in _as_list(wanted)
 
 
 def _names_principal(statement: Mapping[str, Any], role_arn: str) -> bool:
@@ -229,16 +245,20 @@ def _identity_statements(
 
 
 def effective(
-    statements: Iterable[Mapping[str, Any]], domain_arn: str, probes: Iterable[str] = PROBES
+    statements: Iterable[Mapping[str, Any]],
+    domain_arn: str,
+    probes: Iterable[str] = PROBES,
+    context: Mapping[str, str] | None = None,
 ) -> set[str]:
-    """The probes these statements (identity and resource, already for one role) allow."""
+    """The probes these statements (identity and resource, already for one role) allow;
+    ``context`` holds the request's condition keys (the caller's account)."""
     statements = list(statements)
     allowed = set()
     for probe in probes:
         method, path = probe.split(" ", 1)
         action = f"es:ESHttp{method.capitalize()}"
         resource = f"{domain_arn}/{path.lstrip('/')}"
-        matching = [s for s in statements if _matches(s, action, resource)]
+        matching = [s for s in statements if _matches(s, action, resource, context)]
         if any(s["Effect"] == "Allow" for s in matching) and not any(
             s["Effect"] == "Deny" for s in matching
         ):
@@ -420,6 +440,8 @@ OPERATOR_NEEDS = {
         "POST /articles/_search",
     },
 }
+# What the runbooks (docs/operations.md) tell an operator to call.
+OPERATOR_RUNBOOKS = {"GET /_cluster/allocation/explain", "GET /_snapshot/cs-automated/_all"}
 OPERATOR_NEVER = {
     "DELETE /articles",
     "DELETE /articles-rules",
@@ -434,10 +456,10 @@ OPERATOR_NEVER = {
 }
 
 
-def operator_policy() -> dict[str, Any]:
+def operator_policy(domain_arn: str = OPERATOR_DOMAIN) -> dict[str, Any]:
     doc = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     text = doc.split(OPERATOR_MARKER, 1)[1].split("```json", 1)[1].split("```", 1)[0]
-    _, _, _, region, account, rest = OPERATOR_DOMAIN.split(":", 5)
+    _, _, _, region, account, rest = domain_arn.split(":", 5)
     for placeholder, value in {
         "<region>": region,
         "<account>": account,
@@ -450,7 +472,7 @@ def operator_policy() -> dict[str, Any]:
 
 def test_the_documented_operator_policy_allows_each_admin_command_and_no_more():
     statements = operator_policy()["Statement"]
-    wanted = set().union(*OPERATOR_NEEDS.values())
+    wanted = set().union(*OPERATOR_NEEDS.values()) | OPERATOR_RUNBOOKS
     allowed = effective(statements, OPERATOR_DOMAIN, sorted(wanted | OPERATOR_NEVER))
     assert wanted - allowed == set(), "the operator cannot"
     assert allowed & OPERATOR_NEVER == set(), "the operator may"
@@ -461,3 +483,38 @@ def test_the_documented_operator_policy_allows_each_admin_command_and_no_more():
         "/aws/lambda/cariberita-prod/search:*",
         "logs:GetQueryResults": "*",
     }
+
+
+OPERATOR_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ops"
+
+
+def _created_domain_with_operator(role_arn: str) -> tuple[list[dict[str, Any]], str]:
+    """The created domain's statements naming ``role_arn`` as OperatorRoleArn, and its ARN."""
+    parameters = {"OperatorRoleArn": role_arn}
+    template = transformed(**parameters)
+    resolver = Resolver(template, parameters)
+    policy = resolver.value(template["Resources"]["Domain"]["Properties"]["AccessPolicies"])
+    granted = [s for s in policy["Statement"] if _names_principal(s, role_arn)]
+    domain = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/cariberita-{resolver.parameters['Stage']}"
+    return granted, domain
+
+
+def test_the_created_domain_admits_the_operator_role_to_its_commands_and_no_more():
+    # As AWS decides within one account: the domain's statements OR the role's own policy.
+    # The domain once admitted OperatorRoleArn to every path (DELETE /_all included), which
+    # undid the narrow operator policy however it was written.
+    granted, domain = _created_domain_with_operator(OPERATOR_ROLE)
+    wanted = set().union(*OPERATOR_NEEDS.values()) | OPERATOR_RUNBOOKS
+    probes = sorted(wanted | OPERATOR_NEVER)
+    ours = {"aws:PrincipalAccount": ACCOUNT}
+    identity = operator_policy(domain)["Statement"]
+    assert wanted - effective(granted, domain, probes, ours) == set(), "the domain refuses"
+    assert effective(granted + identity, domain, probes, ours) & OPERATOR_NEVER == set()
+
+
+def test_the_created_domain_admits_no_operator_role_of_another_account():
+    outsider = "arn:aws:iam::999999999999:role/ops"
+    granted, domain = _created_domain_with_operator(outsider)
+    assert granted, "the parameter's pattern accepts any account's role"
+    probes = sorted(set().union(*OPERATOR_NEEDS.values()))
+    assert effective(granted, domain, probes, {"aws:PrincipalAccount": "999999999999"}) == set()
