@@ -2,10 +2,10 @@
 
 The alias (``articles`` by default) is what the functions read and write; behind it sits one
 concrete index ``<alias>-v<N>``. Creating is idempotent: a second run changes nothing, new
-fields and a new replica count are applied live, and changed analysis (any word list, the
-acronyms included) or a changed field definition (``store``, an analyser) is *reported* as
-``reindex_needed``: OpenSearch changes these only on a closed index or not at all, and the
-index readers use is never closed. The change then goes through
+fields, a new replica count and the search slow-log thresholds are applied live, and changed
+analysis (any word list, the acronyms included) or a changed field definition (``store``, an
+analyser) is *reported* as ``reindex_needed``: OpenSearch changes these only on a closed index
+or not at all, and the index readers use is never closed. The change then goes through
 ``cariberita.index.reindex`` to a new version and an atomic alias swap.
 """
 
@@ -18,7 +18,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, RequestError
 
 from cariberita.articles.document import DERIVED_FIELDS
-from cariberita.index.mapping import INDEX_VERSION, SHARED_STORY, index_body
+from cariberita.index.mapping import INDEX_VERSION, SEARCH_SLOW_LOG, SHARED_STORY, index_body
 from cariberita.observability import logger
 
 
@@ -66,12 +66,12 @@ def ensure_index(
 ) -> str:
     """Make ``alias`` point at an index with the current definition; return what was done.
 
-    Returns ``created``, ``updated`` (replicas or new fields applied live), ``unchanged``, or
-    ``reindex_needed``: the shipped analysis or mapping differs from the live index's in a way
-    OpenSearch cannot apply to an open index (see :func:`_update_live`); what can be applied
-    is, the rest waits (never closed) until ``cariberita-admin reindex`` builds a new version.
-    Safe to run on every deploy and from several processes at once. ``replicas=None`` creates
-    without replicas and leaves an existing index's count alone.
+    Returns ``created``, ``updated`` (replicas, slow-log thresholds or new fields applied live),
+    ``unchanged``, or ``reindex_needed``: the shipped analysis or mapping differs from the live
+    index's in a way OpenSearch cannot apply to an open index (see :func:`_update_live`); what
+    can be applied is, the rest waits (never closed) until ``cariberita-admin reindex`` builds a
+    new version. Safe to run on every deploy and from several processes at once.
+    ``replicas=None`` creates without replicas and leaves an existing index's count alone.
     """
     current = aliased_indices(client, alias)
     if not current:
@@ -158,6 +158,12 @@ def _update_live(client: OpenSearch, name: str, replicas: int | None) -> str:
         # Replicas are a dynamic setting: a deploy that changes IndexReplicas applies it live.
         client.indices.put_settings(index=name, body={"index": {"number_of_replicas": replicas}})
         changed = True
+    thresholds = slow_log_changes(stored)
+    if thresholds:
+        # Dynamic too: an index created before them logs from this deploy on. The shipped values
+        # win: a threshold changed by hand (PUT _settings) is set back at the next deploy.
+        client.indices.put_settings(index=name, body={"index": thresholds})
+        changed = True
     difference = mapping_difference(client, name)
     stale = stale or bool(difference.changed)
     for field, spec in difference.missing.items():
@@ -180,6 +186,20 @@ def _update_live(client: OpenSearch, name: str, replicas: int | None) -> str:
     if stale:
         return "reindex_needed"
     return "updated" if changed else "unchanged"
+
+
+def slow_log_changes(stored: dict[str, Any]) -> dict[str, str]:
+    """The shipped search slow-log thresholds that index settings ``stored`` (GET _settings,
+    ``settings.index``) lack or set otherwise."""
+    return {k: v for k, v in SEARCH_SLOW_LOG.items() if _setting(stored, k) != v}
+
+
+def _setting(stored: dict[str, Any], key: str) -> Any:
+    # GET _settings nests a dotted name: ``search.slowlog...`` is under ``search``, ``slowlog``...
+    node: Any = stored
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def _has_documents(client: OpenSearch, name: str) -> bool:

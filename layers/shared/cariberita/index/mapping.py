@@ -18,6 +18,21 @@ INDEX_VERSION = 2
 # Bounded so that highlighting a very long body cannot fail the whole search.
 MAX_ANALYZED_OFFSET = 1_000_000
 
+# Search slow log thresholds, per shard and phase. OpenSearch's default (-1) logs nothing, so
+# the slow log the template publishes to CloudWatch stayed empty. A typical search is 10-30 ms
+# on the node and raw p99 stays under 200 ms up to 1M articles (docs/benchmarks.md): ``info``
+# at 200 ms logs only the tail; ``warn`` at 1 s is a third of SEARCH_TIMEOUT_MS (3,000 ms, then
+# a 503) and below the 1.5 s latency alarm, so the queries behind an alarm are there. The fetch
+# phase (stored fields, highlights) takes ~90 ms for the costliest page measured, 50 of the
+# longest articles (docs/reliability.md): 100 ms logs only worse. Dynamic settings: creating
+# the index sets them, ``ensure_index`` (every deploy) applies them live (index/manager.py).
+SEARCH_SLOW_LOG = {
+    "search.slowlog.threshold.query.warn": "1s",
+    "search.slowlog.threshold.query.info": "200ms",
+    "search.slowlog.threshold.fetch.warn": "500ms",
+    "search.slowlog.threshold.fetch.info": "100ms",
+}
+
 # What a result shows, by name in the document -> the stored field that holds it as ingested.
 # Search reads these (``stored_fields``) and never ``_source``: reading any field from
 # ``_source`` parses the whole document, about 25 ms for a 490,000-character body, so a hit's
@@ -135,6 +150,7 @@ def index_body(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
                 "number_of_replicas": replicas,
                 "highlight.max_analyzed_offset": MAX_ANALYZED_OFFSET,
                 "max_result_window": 10_000,
+                **SEARCH_SLOW_LOG,
             },
             "analysis": analysis_settings(),
         },

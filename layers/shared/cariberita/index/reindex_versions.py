@@ -19,7 +19,7 @@ from cariberita.index.manager import (
     mapping_difference,
     version_of,
 )
-from cariberita.index.mapping import index_body
+from cariberita.index.mapping import SEARCH_SLOW_LOG, index_body
 from cariberita.index.reindex_errors import ReindexError
 from cariberita.index.reindex_tasks import Progress, copies_into, stop_copies_into
 from cariberita.index.write_block import set_write_block
@@ -68,7 +68,8 @@ def prepare_target(
     client: OpenSearch, alias: str, source: str, target: str, resume: bool, progress: Progress
 ) -> None:
     """Create ``target``; when ``resume``, an existing one is reused if built with the shipped
-    definition, after stopping any copy into it and lifting a block a rollback left on it.
+    definition, after stopping any copy into it and lifting a block a rollback left on it, and
+    given the shipped search slow-log thresholds.
 
     Creating is the lock between two runs: only one create of a name succeeds.
     """
@@ -96,6 +97,9 @@ def prepare_target(
         )
     stop_copies_into(client, target, progress)
     set_write_block(client, target, False)  # a rollback leaves its old live version blocked
+    # Dynamic settings, so no part of the definition check: a version created by older code
+    # gets them here, or it would go live with the slow log off until the next deploy.
+    client.indices.put_settings(index=target, body={"index": SEARCH_SLOW_LOG})
 
 
 def delete_unless_live(client: OpenSearch, alias: str, live: str, index: str) -> None:
