@@ -170,7 +170,26 @@ def _header(lines: Iterator[_Line]) -> tuple[list[str], str] | None:
         raise UnparseableObject(
             f"CSV header must name the columns {', '.join(REQUIRED)}; missing: {', '.join(missing)}"
         )
+    repeated = _repeated(header)
+    if repeated:
+        # Each row would keep only the last of the columns: which one the editor meant cannot
+        # be told, so the object is refused, as the rules parser refuses a repeated key.
+        raise UnparseableObject(
+            f"CSV header names a column more than once: {', '.join(repeated)}; keep one of each"
+        )
     return header, delimiter
+
+
+def _repeated(header: list[str]) -> list[str]:
+    """The named columns (as normalised: trimmed, lower-cased) that the header repeats; blank
+    cells (an export's trailing separators) name nothing and may repeat."""
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}
+    for name in header:
+        if name in seen:
+            repeated[name] = None
+        seen.add(name)
+    return [name for name in repeated if name]
 
 
 def _records(lines: Iterator[_Line], max_record_bytes: int) -> Iterator[RawRecord]:

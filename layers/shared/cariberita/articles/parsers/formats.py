@@ -79,23 +79,86 @@ def _pretty_array(text: bytes) -> bool:
     )
 
 
+# Field names of the article contract (``articles/model.py``), as a CSV header names them. Kept
+# here, not imported: the parsers stay free of the model (and of pydantic at import).
+_ARTICLE_FIELDS = frozenset(
+    (
+        "id",
+        "title",
+        "body",
+        "category",
+        "categories",
+        "published_at",
+        "updated_at",
+        "url",
+        "author",
+        "editor",
+        "image_caption",
+        "image_url",
+        "tags",
+        "publisher",
+        "source",
+        "deleted",
+    )
+)
+_TABLE_SEPARATORS = (",", ";", "\t")
+
+
+def _table_header(text: bytes) -> tuple[str, list[str]] | None:
+    """The separator and the article fields a first line names when it is a CSV or TSV header
+    of the article contract: two fields or more, and half its cells or both title and body.
+    A raw page's first line (a breadcrumb, a title, a date) names no such fields."""
+    # bytes.splitlines() ends a line at CR too, like the CSV reader (Excel's Mac CSV).
+    line = (text[:4096].splitlines() or [b""])[0].decode("utf-8", "replace").lower()
+    separator = max(_TABLE_SEPARATORS, key=line.count)
+    if separator not in line:
+        return None
+    cells = [cell.strip().strip('"').strip() for cell in line.split(separator)]
+    fields = list(dict.fromkeys(cell for cell in cells if cell in _ARTICLE_FIELDS))
+    enough = len(fields) * 2 >= len(cells) or {"title", "body"} <= set(fields)
+    return (separator, fields) if len(fields) >= 2 and enough else None
+
+
+def _page_problem(sample: bytes, text: bytes) -> str | None:
+    """Why content read as one text or HTML page is not one, whatever its extension (an
+    unknown one included: sniffing falls back to a page, which would index the content as one
+    garbage article titled by its first line)."""
+    if b"\x00" in sample or len(_CONTROL.findall(sample)) > 8 + len(sample) // 100:
+        if _wide(sample):
+            return "the content is UTF-16 or UTF-32 text; save it as UTF-8"
+        return "binary data, not a text or HTML page"
+    table = _table_header(text)
+    if table is None:
+        return None
+    separator, fields = table
+    named = ", ".join(fields[:4]) + (", ..." if len(fields) > 4 else "")
+    if separator == "\t":
+        return (
+            f"the content is a table with tab-separated columns ({named}), not a page; "
+            "save it as CSV (comma or semicolon separated) and name the file .csv"
+        )
+    return f"the content is CSV with a header row ({named}), not a page; name the file .csv"
+
+
 def contradiction(name: str, fmt: Format, head: bytes) -> str | None:
     """Why the content cannot be what its extension says (None when it can).
 
-    A ``.txt`` page holding JSON or HTML, JSON or CSV holding HTML, or a page holding binary
-    data would otherwise be read as one garbage article; a JSON array or CSV named ``.ndjson``,
-    JSON named ``.csv``, UTF-16 text or gzip inside gzip as a pile of rejected lines.
+    A ``.txt`` page holding JSON, HTML or CSV, JSON or CSV holding HTML, or a page holding
+    binary data would otherwise be read as one garbage article; a JSON array or CSV named
+    ``.ndjson``, JSON named ``.csv``, UTF-16 text or gzip inside gzip as a pile of rejected
+    lines. Content read as a page under an unknown extension is checked as a page too.
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    sample = head[:4096]
+    # Checked whatever the extension: sniffing cannot see through UTF-16 nor binary data.
+    if fmt in ("text", "html") and (problem := _page_problem(sample, text)):
+        return problem
+    if fmt in ("ndjson", "json", "csv") and (head.startswith(_UTF16_32_BOMS) or _wide(sample)):
+        return "the content is UTF-16 or UTF-32 text; save it as UTF-8"
     declared = EXTENSIONS.get(_suffixes(name)[0])
     if declared is None:
-        return None  # sniffed: the content already decided
+        return None  # sniffed: the content already decided the rest
     looks_html = bool(_HTML_START.match(text))
-    sample = head[:4096]
-    if fmt in ("text", "html") and (
-        b"\x00" in sample or len(_CONTROL.findall(sample)) > 8 + len(sample) // 100
-    ):
-        return "binary data, not a text or HTML page"
     if fmt == "text" and _JSON_START.match(text):
         return "the content is JSON; name the file .ndjson (one article per line) or .json"
     if fmt == "text" and looks_html:
@@ -104,8 +167,6 @@ def contradiction(name: str, fmt: Format, head: bytes) -> str | None:
         return f"the content is HTML, not {fmt.upper()}; name the file .html"
     if head.startswith(_GZIP_MAGIC):
         return "the content is gzip again inside the gzip; compress the file once"
-    if fmt in ("ndjson", "json", "csv") and (head.startswith(_UTF16_32_BOMS) or _wide(sample)):
-        return "the content is UTF-16 or UTF-32 text; save it as UTF-8"
     if fmt == "ndjson" and _pretty_array(text):
         return "the content is a JSON array, not JSON Lines; name the file .json"
     second = (text.split(b"\n", 2)[1:2] or [b""])[0].lstrip()
