@@ -83,6 +83,14 @@ def test_over_long_article_id_is_400():
     _assert_error(invoke(_article_event("x" * 201)), 400, "invalid_parameter", "article_id")
 
 
+def test_the_author_and_tag_event_finds_the_sample_it_names():
+    # events/search-author-tag.json: samples/batch-berita.ndjson has one flood story by this
+    # author with this tag, so `sam local invoke -e` shows a real result, not an empty page.
+    reply = invoke("search-author-tag")
+    assert reply.status == 200, reply.body
+    assert [r["id"] for r in reply.body["results"]] == ["cb-0014"]
+
+
 def test_unknown_route_is_404_json():
     _assert_error(invoke("search-unknown-route"), 404, "no_route", None)
 

@@ -65,6 +65,73 @@ def test_suggest_q_given_twice_is_refused():
     assert (status, body["error"]["field"]) == (400, "q")
 
 
+class SeedStore(FakeStore):
+    """A store whose articles can seed /related (an article read from an index names it)."""
+
+    def get(self, doc_id):
+        return {**super().get(doc_id), "_index": "articles"}
+
+
+MARKUP = "<img src=x onerror=alert(1)>"
+# (event, extra query, the parameter actually at fault); "related" is /articles/{id}/related.
+FAULTS = [
+    ("search-basic", [("size", "0")], "size"),
+    ("search-suggest", [("q", "a" * 401)], "q"),
+    ("search-article", [("size", "0")], "size"),
+]
+
+
+def _with_route(event_name: str) -> dict[str, Any]:
+    if event_name != "search-article":
+        return {}
+    return {
+        "path": "/articles/cb-0001/related",
+        "resource": "/articles/{article_id}/related",
+        "pathParameters": {"article_id": "cb-0001"},
+    }
+
+
+@pytest.mark.parametrize(("event_name", "query", "at_fault"), FAULTS)
+def test_a_repeated_unknown_parameter_never_takes_the_blame(event_name, query, at_fault):
+    repeated = [(MARKUP, "1"), (MARKUP, "2")]
+    status, body = call_multi(event_name, FakeStore(), repeated + query, **_with_route(event_name))
+    assert status == 400, body
+    assert body["error"]["field"] == at_fault
+    assert "<" not in json.dumps(body), "nothing of the request comes back unescaped"
+
+
+@pytest.mark.parametrize("event_name", ["search-basic", "search-suggest", "search-article"])
+def test_a_repeated_unknown_parameter_alone_is_ignored(event_name):
+    given = [("q", "banjir")] if event_name == "search-suggest" else []
+    repeated = [("utm_source", "a"), ("utm_source", "b")]
+    status, body = call_multi(event_name, SeedStore(), given + repeated, **_with_route(event_name))
+    assert status == 200, body
+
+
+def test_an_echoed_parameter_name_is_escaped():
+    from cariberita.http.errors import _refused
+
+    response = _refused(f"{MARKUP}: given more than once; send it once", MARKUP)
+    assert response.body["error"]["field"] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert "<" not in response.body["error"]["message"]
+
+
+@pytest.mark.parametrize("value", ["1_0", "+5", " 5", "5 ", "05", "5.0", "0x5", "٥"])
+def test_related_size_must_be_canonical(value):
+    store = CountingStore()
+    status, body = _article(store, "cb-0001", related=True, query=[("size", value)])
+    assert status == 400, body
+    assert body["error"]["field"] == "size"
+    assert store.gets == [], "refused before any request to the index"
+
+
+@pytest.mark.parametrize("value", ["1", "5", "20"])
+def test_related_size_in_digits_is_accepted(value):
+    store = SeedStore()
+    status, body = _article(store, "cb-0001", related=True, query=[("size", value)])
+    assert status == 200, body
+
+
 @pytest.mark.parametrize("name", ["page", "size"])
 @pytest.mark.parametrize("value", ["1_000", "+1", " 1", "1 ", "01", "1.0", "0x1", "١"])
 def test_numbers_must_be_canonical(name, value):
@@ -167,6 +234,42 @@ def test_search_q_is_bounded_after_normalisation():
     assert (status, body["error"]["field"]) == (400, "q"), body
 
 
+# A letter and a combining accent: two code points as sent, one character once normalised.
+DECOMPOSED = "e\u0301"
+
+
+@pytest.mark.parametrize(
+    ("event_name", "limit"),
+    [("search-basic", "MAX_QUERY_CHARS"), ("search-suggest", "MAX_SUGGEST_CHARS")],
+)
+def test_q_is_measured_after_normalisation_not_as_sent(event_name, limit):
+    from cariberita.search import params
+
+    chars = getattr(params, limit)
+    store = FakeStore()
+    # Twice the limit as sent, exactly the limit once NFKC composes each pair.
+    status, body = call_multi(event_name, store, [("q", DECOMPOSED * chars)])
+    assert status == 200, body
+    assert store.bodies, "searched"
+    status, body = call_multi(event_name, FakeStore(), [("q", DECOMPOSED * (chars + 1))])
+    assert (status, body["error"]["field"]) == (400, "q"), body
+
+
+@pytest.mark.parametrize(
+    ("event_name", "raw_limit"),
+    [("search-basic", "MAX_RAW_QUERY_CHARS"), ("search-suggest", "MAX_RAW_SUGGEST_CHARS")],
+)
+def test_q_as_sent_is_still_bounded_before_any_work(event_name, raw_limit):
+    from cariberita.search import params
+
+    store = FakeStore()
+    # Spaces collapse to one: short once normalised, but past the cost guard as sent.
+    raw = "banjir" + " " * getattr(params, raw_limit)
+    status, body = call_multi(event_name, store, [("q", raw)])
+    assert (status, body["error"]["field"]) == (400, "q"), body
+    assert store.bodies == []
+
+
 # --- Canonical cursors --------------------------------------------------------------------------
 
 
@@ -209,12 +312,14 @@ class CountingStore(FakeStore):
         raise NotFound(doc_id)
 
 
-def _article(store: Any, article_id: str, related: bool = False) -> tuple[int, dict[str, Any]]:
+def _article(
+    store: Any, article_id: str, related: bool = False, query: list[tuple[str, str]] | None = None
+) -> tuple[int, dict[str, Any]]:
     suffix = "/related" if related else ""
     return call_multi(
         "search-article",
         store,
-        [],
+        query or [],
         path=f"/articles/{article_id}{suffix}",
         resource=f"/articles/{{article_id}}{suffix}",
         pathParameters={"article_id": article_id},

@@ -1,9 +1,11 @@
-"""As-you-type suggestions stay typo-tolerant at a bounded cost (docs/reliability.md)."""
+"""As-you-type suggestions stay typo-tolerant at a bounded cost (docs/reliability.md), one title per
+story; did-you-mean corrects only words no field of the index holds."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from cariberita.search import suggest
 from cariberita.search.params import MAX_SUGGEST_CHARS, suggest_text
 from cariberita.search.ranking import FUZZINESS, FUZZY_TWO_EDITS_MAX_LETTERS
@@ -56,3 +58,72 @@ def test_did_you_mean_corrects_two_edits_where_the_search_allows_them():
 def test_did_you_mean_corrects_one_edit_in_a_query_with_a_longer_word():
     # A two-edit automaton of a 20-letter word was most of such a search (docs/reliability.md).
     assert _generator_edits("banjir " + "x" * (FUZZY_TWO_EDITS_MAX_LETTERS + 1)) == {1}
+
+
+# --- One title per story --------------------------------------------------------------------
+
+
+def test_suggestions_are_one_per_story_and_still_six():
+    from cariberita.search.query import STORY_FIELD
+
+    body = suggest.suggest_body("jembatan gantung", 1000)
+    # A collapse returns ``size`` distinct stories: copies never take a place of their own.
+    assert body["collapse"] == {"field": STORY_FIELD}
+    assert body["size"] == suggest.SUGGEST_SIZE
+
+
+def test_an_index_without_stories_is_asked_without_the_collapse():
+    from cariberita.search import legacy
+
+    assert "collapse" not in legacy.adapt(suggest.suggest_body("jembatan gantung", 1000))
+
+
+# --- Did you mean: only words no field holds --------------------------------------------------
+
+
+def _section(q: str) -> dict[str, Any]:
+    section = suggest.spelling_section(q)
+    assert section is not None
+    return section
+
+
+@pytest.mark.parametrize(
+    ("name", "field"), [(suggest.SPELLING, "body.exact"), (suggest.TITLE_CHECK, "title.exact")]
+)
+def test_did_you_mean_looks_for_spellings_of_words_a_field_lacks(name, field):
+    # ``missing`` is judged per generator field: each suggester reads one field alone.
+    phrase = _section("pemkot")[name]["phrase"]
+    assert phrase["field"] == field
+    assert [(g["field"], g["suggest_mode"]) for g in phrase["direct_generator"]] == [
+        (field, "missing")
+    ]
+
+
+def _answer(body: list[str], titles: list[str] | None) -> dict[str, Any]:
+    suggested: dict[str, Any] = {suggest.SPELLING: [{"options": [{"text": t} for t in body]}]}
+    if titles is not None:
+        suggested[suggest.TITLE_CHECK] = [{"options": [{"text": t} for t in titles]}]
+    return {"suggest": suggested}
+
+
+def test_a_spelling_is_offered_when_no_title_holds_the_word_either():
+    answer = _answer(["banjir jakarta"], ["banjir jakarta"])
+    assert suggest.top_spelling(answer, "banjir jakrta") == "banjir jakarta"
+    # The title suggester may pick another candidate for the same word: it still vouches.
+    answer = _answer(["banjir jakarta"], ["banjir jakarte"])
+    assert suggest.top_spelling(answer, "banjir jakrta") == "banjir jakarta"
+
+
+def test_a_word_a_title_holds_is_not_corrected_from_the_bodies():
+    # ``nobatkan`` is in a title and in no body: only the body suggester "corrects" it.
+    assert suggest.top_spelling(_answer(["niatkan"], []), "nobatkan") is None
+
+
+def test_a_spelling_that_changes_another_word_than_the_titles_does_is_not_offered():
+    # The body corrects the second word (held by a title), the titles the first (held by a body).
+    answer = _answer(["pemkot niatkan"], ["pemda nobatkan"])
+    assert suggest.top_spelling(answer, "pemkot nobatkan") is None
+
+
+def test_an_answer_without_the_title_suggester_vetoes_nothing():
+    assert suggest.top_spelling(_answer(["banjir"], None), "banjr") == "banjir"

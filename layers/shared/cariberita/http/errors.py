@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Collection
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -18,15 +20,28 @@ from cariberita.http.responses import RETRY_AFTER_S, error
 from cariberita.observability import logger, metrics
 
 
+def _field(err: Any) -> str | None:
+    """The parameter an error of pydantic/Powertools is about (its ``loc``)."""
+    loc = [str(p) for p in err.get("loc", ())]
+    field = loc[-1] if loc else None
+    if field and field.isdigit() and len(loc) > 1:
+        field = loc[-2]  # an item of a repeated parameter
+    return field
+
+
 def _validation_field(exc: RequestValidationError) -> tuple[str | None, str]:
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
-        field = loc[-1] if loc else None
-        if field and field.isdigit() and len(loc) > 1:
-            field = loc[-2]  # an item of a repeated parameter
+        field = _field(err)
         message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
         return field, f"{field}: {message}" if field else "invalid request"
     return None, "invalid request"
+
+
+def _refused(message: str, field: str | None) -> Response[object]:
+    # Every string in a response is HTML-escaped, and these echo a name from the request (a
+    # known parameter's today, but the answer must not depend on that).
+    name = html.escape(field) if field else None
+    return error(400, "invalid_parameter", html.escape(message), name)
 
 
 def _invalid(exc: InvalidRequest) -> Response[object]:
@@ -46,13 +61,17 @@ def _validation(
         if _is_response_error(exc):
             return _fault(exc)
         # A single-valued parameter sent twice reaches validation as a list: say what happened.
-        twice = repeated(app.current_event.multi_value_query_string_parameters, repeatable)
+        # Only a name the error is about: any other repeated name is one the route does not
+        # read (ignored, like any unknown parameter), and blaming it would hide the real fault.
+        at_fault = {_field(err) for err in exc.errors()}
+        multi = app.current_event.multi_value_query_string_parameters
+        twice = [name for name in repeated(multi, repeatable) if name in at_fault]
         if twice:
             name = twice[0]
             message = f"{name}: given more than once; send it once"
-            return error(400, "invalid_parameter", message, name)
+            return _refused(message, name)
         field, message = _validation_field(exc)
-        return error(400, "invalid_parameter", message, field)
+        return _refused(message, field)
 
     return handle
 

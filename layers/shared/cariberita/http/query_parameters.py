@@ -30,7 +30,8 @@ _EMPTY = (None, "", ())
 _CANONICAL_NUMBER = re.compile(r"^[1-9][0-9]*$")
 
 
-def _canonical_number(value: Any) -> Any:
+def canonical_number(value: Any) -> Any:
+    """A ``BeforeValidator`` of an int parameter: refuses any other spelling of a number."""
     if isinstance(value, str) and not _CANONICAL_NUMBER.fullmatch(value):
         raise ValueError(
             "must be a whole number written plainly, like 2 (no sign, space or 0 first)"
@@ -58,7 +59,7 @@ def _parameter(name: str, field: FieldInfo) -> inspect.Parameter:
         # The canonical-number check must run on the raw text; Powertools keeps constraints
         # given as annotated_types (OpenAPI minimum/maximum) next to a validator, not Query's.
         raw = Annotated[
-            int, Field(ge=spec.minimum, le=spec.maximum), BeforeValidator(_canonical_number)
+            int, Field(ge=spec.minimum, le=spec.maximum), BeforeValidator(canonical_number)
         ]
         bounds = Query(description=spec.description)
     else:

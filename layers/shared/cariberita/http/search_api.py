@@ -12,14 +12,21 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BeforeValidator, Field
 
+from cariberita.articles.ids import ID_PATTERN, MAX_ID_CHARS
 from cariberita.http import errors, messages, query_parameters, responses
 from cariberita.opensearch_client import get_client
 from cariberita.rules.cache import RulesCache
 from cariberita.rules.compiled import NO_RULES, Rules
 from cariberita.rules.opensearch_store import OpenSearchRulesStore
 from cariberita.search import related, service
-from cariberita.search.params import MAX_SUGGEST_CHARS, SearchParams
+from cariberita.search.params import (
+    MAX_RAW_SUGGEST_CHARS,
+    MAX_SUGGEST_CHARS,
+    MAX_SUGGEST_WORDS,
+    SearchParams,
+)
 from cariberita.search.schemas import (
     Article,
     CategoriesResponse,
@@ -30,6 +37,13 @@ from cariberita.search.schemas import (
 )
 from cariberita.search.settings import SearchSettings
 from cariberita.search.store import OpenSearchStore, SearchStore
+
+# The id contract (articles/ids.py) in the OpenAPI document, so a client can tell a malformed id
+# (400) from an unknown one (404) before asking; the service checks it again (domain rule).
+ArticleId = Annotated[
+    str,
+    Path(min_length=1, max_length=MAX_ID_CHARS, pattern=ID_PATTERN, description="An article id"),
+]
 
 
 @dataclass(frozen=True)
@@ -100,10 +114,19 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
     @app.get(
         "/suggest",
         summary="Title suggestions as the reader types",
-        responses=responses.documented("A few matching titles", 400, 503),
+        responses=responses.documented("A few matching titles, one per story", 400, 503),
     )
     def suggest(
-        q: Annotated[str, Query(min_length=1, max_length=MAX_SUGGEST_CHARS)],
+        # The limits hold after NFKC (params.suggest_text); the raw cap only bounds that work.
+        q: Annotated[
+            str,
+            Query(
+                min_length=1,
+                max_length=MAX_RAW_SUGGEST_CHARS,
+                description=f"At most {MAX_SUGGEST_CHARS} characters and {MAX_SUGGEST_WORDS} "
+                f"words after NFKC normalisation ({MAX_RAW_SUGGEST_CHARS} as sent)",
+            ),
+        ],
     ) -> Response[SuggestResponse]:
         return responses.ok(
             service.suggestions(deps.store, q, deps.budget_ms, deps.rules()),
@@ -116,7 +139,7 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
         responses=responses.documented("The article", 400, 404, 503),
     )
     def article(
-        article_id: Annotated[str, Path(min_length=1, max_length=200)],
+        article_id: ArticleId,
     ) -> Response[Article]:
         return responses.ok(service.article(deps.store, article_id), responses.CACHE_ARTICLE)
 
@@ -126,9 +149,14 @@ def build_app(deps: Deps) -> APIGatewayRestResolver:
         responses=responses.documented("Articles like this one, best first", 400, 404, 503),
     )
     def related_articles(
-        article_id: Annotated[str, Path(min_length=1, max_length=200)],
+        article_id: ArticleId,
+        # Canonical digits as on every route (query_parameters.py); the bounds as annotated
+        # types, which Powertools keeps (and documents) beside a validator, unlike Query's.
         size: Annotated[
-            int, Query(ge=1, le=related.MAX_SIZE, description="How many (1-20)")
+            int,
+            Field(ge=1, le=related.MAX_SIZE),
+            BeforeValidator(query_parameters.canonical_number),
+            Query(description="How many (1-20), digits only (5, not +5, 05 or 5.0)"),
         ] = related.DEFAULT_SIZE,
     ) -> Response[RelatedResponse]:
         return responses.ok(

@@ -4,7 +4,8 @@ A filter is declared once, as a field of :class:`Filters`: its type, its normali
 limits and how it arrives (:class:`Input`). Its OpenSearch clause is the entry of the same name
 in ``cariberita.search.query.CLAUSES``. Everything else reaches every filter through the model:
 the HTTP query parameters are derived from the fields, the cursor fingerprint and query
-analytics use :meth:`Filters.asked`, and did-you-mean re-queries a ``model_copy`` of the request.
+analytics use :meth:`Filters.asked`, and a variant of a request (the first page of a cursor's
+query, search/collapse.py) is a ``model_copy`` of it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ RESULT_WINDOW = 10_000
 MAX_CURSOR_CHARS = 1_000
 MAX_SUGGEST_CHARS = 100
 MAX_SUGGEST_WORDS = 10
+# Text limits hold on the normalised text (bounded_text). The text as sent is only held to
+# RAW_SLACK times the limit first, so that the work of normalising it stays bounded: a letter
+# with its combining accents (e + U+0301) is several code points that NFKC makes one, and such a
+# query must be judged on what it becomes, not refused for its raw length.
+RAW_SLACK = 4
+MAX_RAW_QUERY_CHARS = MAX_QUERY_CHARS * RAW_SLACK
+MAX_RAW_SUGGEST_CHARS = MAX_SUGGEST_CHARS * RAW_SLACK
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -162,6 +170,10 @@ Day = Annotated[IsoDay | None, Input(IsoDay, description="Inclusive, yyyy-MM-dd 
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _PLAIN_NUMBER = "Digits only, no sign, space or leading 0 (2, not +2, 02 or 2_0)"
+_QUERY_TEXT = (
+    f"Free text, at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words after NFKC "
+    f"normalisation ({MAX_RAW_QUERY_CHARS} as sent); empty: latest articles"
+)
 
 
 class Filters(BaseModel):
@@ -216,7 +228,7 @@ class SearchParams(BaseModel):
 
     q: Annotated[
         str,
-        Input(str, "Free text; empty: latest articles", max_chars=MAX_QUERY_CHARS),
+        Input(str, _QUERY_TEXT, max_chars=MAX_RAW_QUERY_CHARS),
         BeforeValidator(_text),
     ] = ""
     filters: Filters = Filters()
