@@ -77,7 +77,9 @@ class ValueCount(Schema):
 
 
 class CategoryNode(CategoryCount):
-    """One level of the category breadcrumb; its count includes its children's."""
+    """One level of the category breadcrumb; its count includes its children's. As the
+    ``category`` parameter its value also matches the same word at other levels and the site
+    categories mapped to it, so that filter can return more (docs/search.md, facets)."""
 
     children: list[CategoryNode]
 
@@ -96,7 +98,12 @@ class Facets(Schema):
     authors: list[ValueCount] = Field(default_factory=_empty, description="The 20 most frequent")
     category_tree: list[CategoryNode] = Field(
         default_factory=_empty,
-        description="Breadcrumb levels with their children; counts ignore the category filter",
+        description=(
+            "Breadcrumb levels with their children; counts ignore the category filter. A count"
+            " is of articles whose breadcrumb passes through the level; `category=<value>` also"
+            " finds the word at other levels and the site categories mapped to it (the"
+            " `categories` facet counts those)"
+        ),
     )
 
 
