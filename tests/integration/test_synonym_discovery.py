@@ -60,7 +60,13 @@ def test_discover_reads_the_alias_and_writes_the_rules_file(
     }
     assert (kobra["kind"], kobra["articles"]) == ("nickname", 3)
     summary = json.loads(capsys.readouterr().out)
-    assert summary == {"articles": len(ARTICLES), "proposed": 2, "out": str(out)}
+    # No rules were ever applied on this alias: written from version 0.
+    assert summary == {
+        "articles": len(ARTICLES),
+        "proposed": 2,
+        "based_on_version": 0,
+        "out": str(out),
+    }
 
 
 def test_discover_prints_to_stdout_and_leaves_the_index_as_it_was(

@@ -2,9 +2,9 @@
 
 The same code runs locally, in tests and in the deploy-time bootstrap function.
 ``synonyms discover`` reads the archive (the alias, or ``--from-file``) and writes a rules file
-of abbreviation and nickname synonyms for editors to review (docs/analysis.md). ``synonyms
-weigh`` counts how much each synonym form weighs in the archive, for ranking (docs/search.md,
-"Form weights"; index/form_weights.py).
+of abbreviation and nickname synonyms for editors to review and apply (admin_discover.py,
+docs/analysis.md). ``synonyms weigh`` counts how much each synonym form weighs in the archive,
+for ranking (docs/search.md, "Form weights"; index/form_weights.py).
 ``rules apply FILE | check FILE | show | history | rollback VERSION`` manages the editors' search
 rules and ``insights --days 7`` lists top, zero-result and weak queries (docs/editors.md).
 ``stories mark`` gives every copy of a copied story its ``shared_story`` flag (ingest keeps it;
@@ -14,15 +14,14 @@ this catches up after copies written in the same second, index/shared_stories.py
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from opensearchpy import NotFoundError, OpenSearch
 
+from cariberita import admin_discover
 from cariberita.config import Settings
 from cariberita.errors import ConfigurationError
 from cariberita.index import manager, reindex, reindex_versions, shared_stories
@@ -79,9 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     synonyms.add_argument("--min-articles", type=int, default=2, help="default: 2")
     synonyms.add_argument("--min-consistency", type=float, default=0.8, help="default: 0.8")
     synonyms.add_argument("--limit", type=int, help="at most this many pairs, most frequent first")
-    synonyms.add_argument("--out", type=Path, help="rules file to write (default: stdout)")
     synonyms.add_argument(
-        "--from-file", type=Path, help="NDJSON (optionally .gz) of articles instead of the alias"
+        "--out",
+        type=Path,
+        help="rules file to write (default: stdout): through the index, the rules in force plus"
+        " the proposals; rules check/apply take it as it is",
+    )
+    synonyms.add_argument(
+        "--from-file",
+        type=Path,
+        help="NDJSON (optionally .gz) of articles instead of the alias; offline, so the file"
+        " holds the proposals only; lines that are not JSON articles are skipped and counted",
     )
     editors = parser.add_argument_group("insights (docs/editors.md)")
     editors.add_argument("--days", type=int, default=7, help="insights: last N days (default 7)")
@@ -100,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     elif (args.command == "stories") != (args.action == "mark"):
         parser.error("'mark' goes with 'stories' only: cariberita-admin stories mark")
     if args.action == "discover" and args.from_file:
-        return discover_synonyms(_articles_from_file(args.from_file), args)
+        return admin_discover.from_file(args)
     try:
         settings = Settings.from_env()
     except ConfigurationError as exc:
@@ -114,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.action == "weigh":
                 return weigh_synonyms(client, alias)
-            return discover_synonyms(_articles_from_index(client, alias), args)
+            return admin_discover.from_index(client, alias, args)
         except NotFoundError:
             print(f"error: no index or alias {alias!r}", file=sys.stderr)
             return 1
@@ -180,58 +187,6 @@ def weigh_synonyms(client: OpenSearch, alias: str) -> int:
     summary = {"alias": alias, "articles": counted.articles, "forms": len(forms)}
     print(json.dumps({**summary, "weighed": len(counted.weights)}))
     return 0
-
-
-def discover_synonyms(articles: Iterator[tuple[str, str]], args: argparse.Namespace) -> int:
-    """Read every article once, write the rules file, print a summary (nothing is applied)."""
-    from cariberita.index import synonym_discovery, wordlists
-
-    evidence = synonym_discovery.Evidence()
-    count = 0
-    for article_id, text in articles:
-        evidence.add(article_id, text)
-        count += 1
-    found = evidence.results(
-        min_articles=args.min_articles,
-        min_consistency=args.min_consistency,
-        skip_words=frozenset(wordlists.read("stopwords.txt") + wordlists.read("roots.txt")),
-        shipped=synonym_discovery.shipped_pairs(wordlists.read_folder("abbreviations")),
-    )
-    document = synonym_discovery.rules_document(
-        found, min_articles=args.min_articles, limit=args.limit
-    )
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if args.out is None:
-        sys.stdout.write(text)
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    summary = {"articles": count, "proposed": len(document["synonyms"]), "out": str(args.out)}
-    print(json.dumps(summary, indent=2))
-    return 0
-
-
-def _article_text(article: dict[str, Any]) -> str:
-    return f"{article.get('title') or ''}\n{article.get('body') or ''}"
-
-
-def _articles_from_file(path: Path) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` of every article in an NDJSON file, gzipped or not."""
-    with path.open("rb") as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-    with gzip.open(path, "rt", encoding="utf-8") if gzipped else path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if line.strip():
-                article = json.loads(line)
-                yield str(article.get("id") or f"line-{number}"), _article_text(article)
-
-
-def _articles_from_index(client: Any, alias: str) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` of every article behind the alias, through a read-only scroll."""
-    from opensearchpy import helpers
-
-    query = {"query": {"match_all": {}}, "_source": ["id", "title", "body"]}
-    for hit in helpers.scan(client, index=alias, query=query, size=500, scroll="5m"):
-        yield str(hit["_source"].get("id") or hit["_id"]), _article_text(hit["_source"])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""``cariberita-admin rules apply FILE | show | history | rollback VERSION`` and ``insights``.
+"""``cariberita-admin rules apply FILE | check FILE | show | history | rollback VERSION`` and
+``insights``. ``show`` prints the rules themselves, so its output goes back through ``check`` and
+``apply`` as it is; the version's metadata goes to stderr.
 
 Only someone who can run the admin CLI against the domain (its IAM principal) or write to the
 bucket can change rules; the public API has no write route.
@@ -9,6 +11,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,28 +52,28 @@ def run(client: Any, alias: str, action: str, target: str | None) -> int:
             data = Path(target).read_bytes()
             ids = OpenSearchArticleIds(client, alias)
             if action == "check":
-                counts = service.check(data, ids).counts()
-                _print({"status": "valid", "counts": counts})
+                checked = service.check(data, ids, store)
+                _print(_with_notes({"status": "valid", "counts": checked.counts()}, checked.notes))
                 return 0
             applied = service.apply(store, data, who(), ids)
-            _print(
-                {
-                    "status": "applied",
-                    "version": applied.entry.version,
-                    "counts": applied.counts,
-                    "note": "in force for every search within 60 seconds",
-                }
-            )
+            outcome = {
+                "status": "applied",
+                "version": applied.entry.version,
+                "counts": applied.counts,
+                "note": "in force for every search within 60 seconds",
+            }
+            _print(_with_notes(outcome, applied.notes))
         elif action == "show":
-            _print(service.show(store))
+            _show(service.show(store))
         elif action == "history":
             _print(service.history(store))
         elif action == "rollback":
-            if not target or not target.isdigit():
-                print("error: rules rollback needs a VERSION number", file=sys.stderr)
+            number = version_number(target)
+            if number is None:
+                print("error: rules rollback needs a VERSION number (e.g. 6)", file=sys.stderr)
                 return 2
-            applied = service.rollback(store, int(target), who())
-            _print({"status": "rolled back", "version": applied.entry.version, "to": int(target)})
+            applied = service.rollback(store, number, who())
+            _print({"status": "rolled back", "version": applied.entry.version, "to": number})
     except RulesRejected as exc:
         _print({"status": "rejected", "problems": exc.problems})
         return 1
@@ -78,6 +81,32 @@ def run(client: Any, alias: str, action: str, target: str | None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def version_number(text: str | None) -> int | None:
+    """A version as typed: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``)."""
+    if text is None or not re.fullmatch(r"[0-9]{1,9}", text):
+        return None
+    return int(text)
+
+
+def _with_notes(outcome: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    return {**outcome, "notes": notes} if notes else outcome
+
+
+def _show(shown: dict[str, Any]) -> None:
+    """The rules on stdout, as a file ``rules check``/``apply`` take back (download, edit,
+    upload); which version they are, and who applied it, on stderr."""
+    _print(shown["rules"])
+    if shown["version"] == 0:
+        print("no rules applied yet (version 0)", file=sys.stderr)
+        return
+    print(
+        f"version {shown['version']} ({shown.get('action', 'apply')}), applied"
+        f" {shown.get('applied_at')} by {shown.get('applied_by')};"
+        " cariberita-admin rules history lists every version",
+        file=sys.stderr,
+    )
 
 
 def run_insights(days: int, analytics_file: str | None, log_group: str | None) -> int:
@@ -99,5 +128,17 @@ def run_insights(days: int, analytics_file: str | None, log_group: str | None) -
             _print(insights.from_lines(lines, days))
     except FileNotFoundError:
         print(f"error: no analytics file at {path} (no search yet?)", file=sys.stderr)
+        return 1
+    except IsADirectoryError:
+        print(f"error: {path} is a directory, not the analytics file", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError:
+        print(
+            f"error: {path} is not UTF-8 text, so not the search log the local stack writes",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        print(f"error: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0

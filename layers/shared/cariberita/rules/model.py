@@ -2,12 +2,14 @@
 
 Every value is a plain string, list or object of the expected shape (pydantic strict mode: no
 numbers where strings belong, no unknown keys); article ids follow the article id contract;
-every list and string is bounded. The limits are documented in docs/editors.md.
+every list and string is bounded. The limits are documented in docs/editors.md. Top-level keys
+starting with ``_`` are comments: kept apart (:class:`RulesFile`), never stored.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -24,6 +26,12 @@ MAX_SITE_CATEGORIES = 100
 MAX_FORM_CHARS = 200
 MAX_QUERY_CHARS = 200  # the longest query a reader can send (search.params.MAX_QUERY_CHARS)
 MAX_CATEGORY_CHARS = 100  # a category label (articles.categories.MAX_LABEL_CHARS)
+# Top-level keys starting with this are comments (as in the bundled category-map.json): the
+# evidence ``synonyms discover`` writes, an editor's notes. Only the top level: a typo of a real
+# key ("pin", "categoris") is still refused.
+COMMENT_PREFIX = "_"
+# The one comment apply reads: the version of the rules a file was written from (rules.in_force).
+BASED_ON = "_based_on_version"
 # The article id contract (cariberita.articles: ids are ASCII, at most 200 characters).
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$"
 
@@ -114,34 +122,100 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# A document printed by an older ``cariberita-admin rules show``: the version's metadata around
+# the rules. Named as such, rather than as six unknown keys, so the editor knows what to keep.
+_SHOWN_ENVELOPE = frozenset(
+    ("version", "rules", "applied_at", "applied_by", "action", "rolled_back_to")
+)
+
+
+@dataclass(frozen=True)
+class RulesFile:
+    """A rules file as written: the rules, and its comments (top-level keys starting with
+    ``_``: evidence, explanations; never stored, never rules)."""
+
+    document: RulesDocument
+    comments: dict[str, Any]
+
+    @property
+    def has_based_on(self) -> bool:
+        return BASED_ON in self.comments
+
+    @property
+    def based_on(self) -> int | None:
+        """The version this file was written from (None: written without the rules in force)."""
+        value = self.comments.get(BASED_ON)
+        return value if isinstance(value, int) else None
+
+
 def parse(data: bytes | str | dict[str, Any]) -> RulesDocument:
     """The document from JSON text or an already parsed object; raises RulesRejected."""
-    if isinstance(data, bytes | str):
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise RulesRejected([f"document is larger than {MAX_DOCUMENT_BYTES} bytes"])
-        try:
-            data = json.loads(data, object_pairs_hook=_unique_keys)
-        except _DuplicateKey as exc:
-            raise RulesRejected([f"key {exc.key!r} appears twice in one object"]) from exc
-        except RecursionError as exc:
-            raise RulesRejected(["not valid JSON: nested too deeply"]) from exc
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise RulesRejected([f"not valid JSON: {exc}"]) from exc
-    if not isinstance(data, dict):
+    return read(data).document
+
+
+def read(data: bytes | str | dict[str, Any]) -> RulesFile:
+    """The rules and the comments of a file; raises RulesRejected naming every problem."""
+    raw = load(data)
+    if not isinstance(raw, dict):
         raise RulesRejected(
             ["a rules document is a JSON object with synonyms, pins, hides, categories"]
         )
+    if "rules" in raw and "version" in raw and set(raw) <= _SHOWN_ENVELOPE:
+        raise RulesRejected(
+            [
+                "this is a version as an older 'rules show' printed it (version, rules, "
+                'applied_at, ...): keep only what is inside "rules"'
+            ]
+        )
+    comments = {k: v for k, v in raw.items() if _is_comment(k)}
+    rules = {k: v for k, v in raw.items() if not _is_comment(k)}
+    problems = _based_on_problems(comments)
     try:
-        return RulesDocument.model_validate(data)
+        document = RulesDocument.model_validate(rules)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-            if err.get("type") == "extra_forbidden":
-                message = (
-                    "unknown key (allowed: synonyms, pins, hides, categories; pin/hide: query, ids)"
-                )
-            if err.get("type") == "string_pattern_mismatch":
-                message = "not an article id (letters, digits, . _ : -, at most 200 characters)"
-            problems.append(f"{_where(tuple(err['loc']))}: {message}")
-        raise RulesRejected(problems) from exc
+        raise RulesRejected(_validation_problems(exc) + problems) from exc
+    if problems:
+        raise RulesRejected(problems)
+    return RulesFile(document, comments)
+
+
+def load(data: bytes | str | dict[str, Any]) -> Any:
+    """The JSON value of ``data`` (an already parsed object as it is); raises RulesRejected."""
+    if not isinstance(data, bytes | str):
+        return data
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise RulesRejected([f"document is larger than {MAX_DOCUMENT_BYTES} bytes"])
+    try:
+        return json.loads(data, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise RulesRejected([f"key {exc.key!r} appears twice in one object"]) from exc
+    except RecursionError as exc:
+        raise RulesRejected(["not valid JSON: nested too deeply"]) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RulesRejected([f"not valid JSON: {exc}"]) from exc
+
+
+def _is_comment(key: Any) -> bool:
+    return isinstance(key, str) and key.startswith(COMMENT_PREFIX)
+
+
+def _based_on_problems(comments: dict[str, Any]) -> list[str]:
+    value = comments.get(BASED_ON)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return []
+    return [f"{BASED_ON}: a version number (0 or more) or null, not {value!r}"]
+
+
+def _validation_problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            message = (
+                "unknown key (allowed: synonyms, pins, hides, categories, and comments"
+                " starting with _; pin/hide: query, ids)"
+            )
+        if err.get("type") == "string_pattern_mismatch":
+            message = "not an article id (letters, digits, . _ : -, at most 200 characters)"
+        problems.append(f"{_where(tuple(err['loc']))}: {message}")
+    return problems

@@ -6,13 +6,14 @@ the store and the article-id check, so unit tests pass fakes.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from cariberita.rules import validation
-from cariberita.rules.model import RulesDocument, RulesRejected, parse
+from cariberita.articles.categories import CategoryMap
+from cariberita.rules import in_force, validation
+from cariberita.rules.model import COMMENT_PREFIX, RulesDocument, RulesRejected, load, parse, read
+from cariberita.rules.notes import notes
 from cariberita.rules.store import RulesStore, StoredVersion
 
 # Two editors applying at the same moment both try version n+1; the loser tries again.
@@ -20,9 +21,21 @@ _ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A valid document, and what the editor should know about it (``rules.notes``)."""
+
+    document: RulesDocument
+    notes: list[str]
+
+    def counts(self) -> dict[str, int]:
+        return self.document.counts()
+
+
+@dataclass(frozen=True)
 class Applied:
     entry: StoredVersion
     counts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
 
 
 def _now() -> str:
@@ -30,17 +43,27 @@ def _now() -> str:
 
 
 def check(
-    data: bytes | str | dict[str, Any], missing_ids: validation.MissingIds | None
-) -> RulesDocument:
-    """The validated document; raises RulesRejected naming every problem."""
+    data: bytes | str | dict[str, Any],
+    missing_ids: validation.MissingIds | None,
+    store: RulesStore | None = None,
+    shipped: CategoryMap | None = None,
+) -> Checked:
+    """The validated document and its notes; raises RulesRejected naming every problem.
+
+    With ``store``, a file that names the version it was written from is also checked against
+    the rules in force (``rules.in_force``); ``shipped`` is the category map ingest uses (default:
+    the bundled one).
+    """
     try:
-        document = parse(data)
+        file = read(data)
     except RulesRejected as exc:
         raise RulesRejected(exc.problems + _further(data, missing_ids)) from exc
-    problems = validation.problems(document, missing_ids)
+    problems = validation.problems(file.document, missing_ids)
+    if store is not None:
+        problems += in_force.based_on_problems(file, store)
     if problems:
         raise RulesRejected(problems)
-    return document
+    return Checked(file.document, notes(file, shipped))
 
 
 def _further(
@@ -49,12 +72,13 @@ def _further(
     """The problems of the known keys when the document also has unknown ones (so one report
     names them all); nothing when even the known keys are malformed."""
     try:
-        raw = json.loads(data) if isinstance(data, bytes | str) else data
-        known = {k: v for k, v in raw.items() if k in RulesDocument.model_fields}
-        if len(known) == len(raw):
+        raw = load(data)
+        rules = {k: v for k, v in raw.items() if not str(k).startswith(COMMENT_PREFIX)}
+        known = {k: v for k, v in rules.items() if k in RulesDocument.model_fields}
+        if len(known) == len(rules):
             return []
         return validation.problems(parse(known), missing_ids)
-    except (ValueError, AttributeError, RecursionError, RulesRejected):
+    except (AttributeError, RulesRejected):
         return []
 
 
@@ -63,14 +87,15 @@ def apply(
     data: bytes | str | dict[str, Any],
     applied_by: str,
     missing_ids: validation.MissingIds | None,
+    shipped: CategoryMap | None = None,
 ) -> Applied:
     """Validate the whole document, then write it as the next version and make it current.
 
     Raises RulesRejected (nothing written, the rules in force unchanged) or RulesUnavailable.
     """
-    document = check(data, missing_ids)
-    entry = _write(store, document.model_dump(mode="json"), applied_by, "apply", None)
-    return Applied(entry, document.counts())
+    checked = check(data, missing_ids, store, shipped)
+    entry = _write(store, checked.document.model_dump(mode="json"), applied_by, "apply", None)
+    return Applied(entry, checked.counts(), checked.notes)
 
 
 def rollback(store: RulesStore, number: int, applied_by: str) -> Applied:

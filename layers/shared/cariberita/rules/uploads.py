@@ -58,6 +58,8 @@ class RulesUploads:
     reports_prefix: str = "reports/"
     read: Callable[[str, str], RulesObject | None] = s3_read
     cache: RulesCache | None = None
+    # The category map ingest starts from, for the report's notes (default: the bundled map).
+    shipped: CategoryMap | None = None
 
     def __post_init__(self) -> None:
         if self.cache is None:
@@ -97,7 +99,9 @@ class RulesUploads:
             return self._write(event, report)
         by = AppliedObject(event.bucket, event.key, found.version_id, event.sequencer)
         try:
-            applied = service.apply(self.store, found.data, by.applied_by(), self.missing_ids)
+            applied = service.apply(
+                self.store, found.data, by.applied_by(), self.missing_ids, self.shipped
+            )
         except RulesRejected as exc:
             report.update(status="rejected", problems=exc.problems)
         except RulesUnavailable:
@@ -106,6 +110,8 @@ class RulesUploads:
             assert self.cache is not None
             self.cache.invalidate()  # this container's next upload uses the new mapping
             report.update(self._applied(applied.entry, applied.counts))
+            if applied.notes:
+                report["notes"] = applied.notes
         return self._write(event, report)
 
     @staticmethod

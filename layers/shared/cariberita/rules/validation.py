@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from cariberita.articles.categories import split_breadcrumb
 from cariberita.rules.compiled import category_key, query_key
 from cariberita.rules.model import MAX_SITE_CATEGORIES, RulesDocument
 from cariberita.search.synonyms import MAX_FORM_WORDS, Synonyms, fold, shipped
@@ -16,6 +17,10 @@ from cariberita.search.synonyms import MAX_FORM_WORDS, Synonyms, fold, shipped
 # group may have more forms than this: a chain ``a,b`` ``b,c`` ``c,d``... would otherwise turn
 # every word of it into one ever-growing OR (the "synonym explosion").
 MAX_MERGED_FORMS = 20
+
+# ``articles.categories`` splits a breadcrumb into levels at these (its ``_SEPARATORS``; a unit
+# test keeps the two equal).
+BREADCRUMB_SEPARATORS = ("/", ">", "»", "|")
 
 MissingIds = Callable[[Iterable[str]], set[str]]
 """Given article ids, the ones the index does not hold (one request for all of them)."""
@@ -101,6 +106,8 @@ def _category_problems(document: RulesDocument) -> list[str]:
             out.append(f"categories: the source {source!r} is empty after normalisation")
         elif key in sources:
             out.append(f"categories: {source!r} and {sources[key]!r} are the same category")
+        else:
+            out += _breadcrumb_problems(source)
         sources.setdefault(key, source)
         if not category_key(site):
             out.append(
@@ -116,3 +123,22 @@ def _category_problems(document: RulesDocument) -> list[str]:
     if len(sites) > MAX_SITE_CATEGORIES:
         out.append(f"categories: {len(sites)} site categories (at most {MAX_SITE_CATEGORIES})")
     return out
+
+
+def _breadcrumb_problems(source: str) -> list[str]:
+    """A source no article can carry: ingest splits a breadcrumb into levels and the index
+    holds each level apart, never the breadcrumb."""
+    if not any(separator in source for separator in BREADCRUMB_SEPARATORS):
+        return []
+    try:
+        levels = split_breadcrumb(source)
+    except ValueError:  # more levels than an article may have
+        levels = []
+    advice = (
+        f"map one level, e.g. {levels[-1]!r} (the most specific)" if levels else "map one level"
+    )
+    shown = f" ({', '.join(repr(level) for level in levels)})" if levels else ""
+    return [
+        f"categories: {source!r} is a breadcrumb: articles store its levels apart{shown}, so it"
+        f" never matches; {advice}"
+    ]
