@@ -35,3 +35,12 @@ def test_a_header_repeating_a_column_refuses_the_object_naming_it(header, repeat
 def test_blank_header_cells_may_repeat():
     # Spreadsheets export trailing separators as columns without a name.
     assert rows(b"title,body,,\nJudul,Isi,,\n") == [{"title": "Judul", "body": "Isi", "": ""}]
+
+
+def test_a_repeated_column_the_contract_does_not_read_is_ignored():
+    # An editor's own notes column twice: ingest never reads it, so nothing is lost either way
+    # (refusing the object indexed none of its good rows).
+    from cariberita.articles.parsers.csvformat import _repeated
+
+    assert _repeated(["title", "body", "catatan", "catatan", "published_at"]) == []
+    assert _repeated(["title", "body", "title"]) == ["title"]

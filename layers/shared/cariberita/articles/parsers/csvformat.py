@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cariberita.articles.parsers.errors import OverLimit, UnparseableObject
+from cariberita.articles.parsers.fields import ARTICLE_FIELDS
 from cariberita.articles.parsers.raw_record import RawRecord
 from cariberita.articles.parsers.stream import ByteStream, iter_lines
 
@@ -181,15 +182,16 @@ def _header(lines: Iterator[_Line]) -> tuple[list[str], str] | None:
 
 
 def _repeated(header: list[str]) -> list[str]:
-    """The named columns (as normalised: trimmed, lower-cased) that the header repeats; blank
-    cells (an export's trailing separators) name nothing and may repeat."""
+    """The article fields (as normalised: trimmed, lower-cased) that the header repeats. A
+    column the contract does not read (an editor's ``catatan``) is ignored however often it
+    appears, and blank cells (an export's trailing separators) name nothing."""
     seen: set[str] = set()
     repeated: dict[str, None] = {}
     for name in header:
         if name in seen:
             repeated[name] = None
         seen.add(name)
-    return [name for name in repeated if name]
+    return [name for name in repeated if name in ARTICLE_FIELDS]
 
 
 def _records(lines: Iterator[_Line], max_record_bytes: int) -> Iterator[RawRecord]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from cariberita.articles.parsers.fields import ARTICLE_FIELDS
+
 Format = Literal["ndjson", "json", "csv", "text", "html"]
 EXTENSIONS: dict[str, Format] = {
     ".ndjson": "ndjson",
@@ -79,28 +81,6 @@ def _pretty_array(text: bytes) -> bool:
     )
 
 
-# Field names of the article contract (``articles/model.py``), as a CSV header names them. Kept
-# here, not imported: the parsers stay free of the model (and of pydantic at import).
-_ARTICLE_FIELDS = frozenset(
-    (
-        "id",
-        "title",
-        "body",
-        "category",
-        "categories",
-        "published_at",
-        "updated_at",
-        "url",
-        "author",
-        "editor",
-        "image_caption",
-        "image_url",
-        "tags",
-        "publisher",
-        "source",
-        "deleted",
-    )
-)
 _TABLE_SEPARATORS = (",", ";", "\t")
 
 
@@ -114,7 +94,7 @@ def _table_header(text: bytes) -> tuple[str, list[str]] | None:
     if separator not in line:
         return None
     cells = [cell.strip().strip('"').strip() for cell in line.split(separator)]
-    fields = list(dict.fromkeys(cell for cell in cells if cell in _ARTICLE_FIELDS))
+    fields = list(dict.fromkeys(cell for cell in cells if cell in ARTICLE_FIELDS))
     enough = len(fields) * 2 >= len(cells) or {"title", "body"} <= set(fields)
     return (separator, fields) if len(fields) >= 2 and enough else None
 
