@@ -245,3 +245,49 @@ def test_an_upload_report_carries_the_notes():
     assert report["status"] == "applied"
     assert report["notes"][0].startswith("_why: comments")
     assert "'Sports' is already filed under 'Olahraga'" in report["notes"][1]
+
+
+class _WriteInFlight(InMemoryRulesStore):
+    """Another editor's version is written but not yet current, and the first read of the
+    newest version still misses it (OpenSearch shows it after a refresh): the window two
+    editors applying at once fall into."""
+
+    def __init__(self, other: dict) -> None:
+        super().__init__()
+        self.other = other
+        self.stale_reads = 1
+
+    def latest_version(self) -> int:
+        newest = super().latest_version()
+        if self.stale_reads and self.pointer is not None and newest > self.pointer.version:
+            self.stale_reads -= 1
+            return self.pointer.version
+        return newest
+
+    def start_other_write(self) -> None:
+        entry = service.StoredVersion(
+            version=super().latest_version() + 1,
+            rules=parse(self.other).model_dump(mode="json"),
+            applied_at="2026-12-03T00:00:00+00:00",
+            applied_by="cli:budi",
+            action="apply",
+            rolled_back_to=None,
+        )
+        assert self.add_version(entry)  # written; set_current not yet
+
+
+def test_a_stale_file_never_overwrites_a_version_written_while_it_was_applied():
+    # Two editors apply files written from version 1; Budi's version 2 (a new pin) is written
+    # but not current when Ana's check runs. Ana's file must be refused, not written as
+    # version 3 without Budi's pin (it was, 23 times in 60 trials on a real node).
+    newer = {**IN_FORCE, "pins": [*IN_FORCE["pins"], {"query": "banjir", "ids": ["u-2"]}]}
+    store = _WriteInFlight(newer)
+    service.apply(store, IN_FORCE, "cli:ana", none_missing, NO_MAP)
+    written = in_force.with_proposals(store.current(), [PROPOSAL], [EVIDENCE])
+    store.start_other_write()
+
+    with pytest.raises(RulesRejected) as info:
+        service.apply(store, written, "cli:ana", none_missing, NO_MAP)
+
+    assert "the pin for 'banjir'" in info.value.problems[0]
+    assert store.latest_version() == 2

@@ -65,11 +65,17 @@ def _lost_categories(in_force: RulesDocument, new: RulesDocument) -> list[str]:
     ]
 
 
-def based_on_problems(file: RulesFile, store: RulesStore) -> list[str]:
-    """Why ``file`` may not replace the rules in force now (nothing when it may)."""
+def based_on_problems(file: RulesFile, store: RulesStore, latest: int | None = None) -> list[str]:
+    """Why ``file`` may not replace the rules in force now (nothing when it may).
+
+    ``latest``: judge it against that version instead of the one in force. Apply passes the
+    newest version written, just before writing the next one: another editor's version can be
+    written a moment before it becomes current, and checking only against ``current`` let a
+    stale file be written over it (service._write).
+    """
     if not file.has_based_on:
         return []
-    current = store.current()
+    current = _newest(store, latest)
     version = current.version if current else 0
     if file.based_on == version:
         return []
@@ -88,6 +94,12 @@ def based_on_problems(file: RulesFile, store: RulesStore) -> list[str]:
         " (cariberita-admin synonyms discover through the index merges the rules in force), or"
         " add those rules to it"
     ]
+
+
+def _newest(store: RulesStore, latest: int | None) -> StoredVersion | None:
+    if latest is None:
+        return store.current()
+    return store.version(latest) if latest else None
 
 
 def with_proposals(

@@ -6,6 +6,7 @@ the store and the article-id check, so unit tests pass fakes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -94,7 +95,13 @@ def apply(
     Raises RulesRejected (nothing written, the rules in force unchanged) or RulesUnavailable.
     """
     checked = check(data, missing_ids, store, shipped)
-    entry = _write(store, checked.document.model_dump(mode="json"), applied_by, "apply", None)
+    file = read(data)
+
+    def still_based(latest: int) -> list[str]:
+        return in_force.based_on_problems(file, store, latest)
+
+    rules = checked.document.model_dump(mode="json")
+    entry = _write(store, rules, applied_by, "apply", None, still_based)
     return Applied(entry, checked.counts(), checked.notes)
 
 
@@ -111,11 +118,23 @@ def rollback(store: RulesStore, number: int, applied_by: str) -> Applied:
 
 
 def _write(
-    store: RulesStore, rules: dict[str, Any], by: str, action: Any, target: int | None
+    store: RulesStore,
+    rules: dict[str, Any],
+    by: str,
+    action: Any,
+    target: int | None,
+    still_based: Callable[[int], list[str]] | None = None,
 ) -> StoredVersion:
+    """Write ``rules`` as the next version and make it current. ``still_based`` judges the file
+    again against the newest version at each attempt: a version another editor wrote since the
+    check (or is writing now, not yet current) must not be overwritten by a stale file."""
     for _ in range(_ATTEMPTS):
+        latest = store.latest_version()
+        problems = still_based(latest) if still_based is not None else []
+        if problems:
+            raise RulesRejected(problems)
         entry = StoredVersion(
-            version=store.latest_version() + 1,
+            version=latest + 1,
             rules=rules,
             applied_at=_now(),
             applied_by=by,
