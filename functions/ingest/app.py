@@ -52,6 +52,8 @@ def service_for(settings: IngestSettings) -> IngestService:
         OpenSearchArticleIds(client, settings.articles_index),
         uploads,
         settings.reports_prefix,
+        # The notes on a rules upload compare with the map this stack's ingest really uses.
+        shipped=service.category_map,
     )
     return service
 
