@@ -13,7 +13,15 @@ from typing import Any
 
 from cariberita.articles.categories import CategoryMap
 from cariberita.rules import in_force, validation
-from cariberita.rules.model import COMMENT_PREFIX, RulesDocument, RulesRejected, load, parse, read
+from cariberita.rules.model import (
+    COMMENT_PREFIX,
+    RulesDocument,
+    RulesFile,
+    RulesRejected,
+    load,
+    parse,
+    read,
+)
 from cariberita.rules.notes import notes
 from cariberita.rules.store import RulesStore, StoredVersion
 
@@ -23,10 +31,14 @@ _ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class Checked:
-    """A valid document, and what the editor should know about it (``rules.notes``)."""
+    """A valid rules file, and what the editor should know about it (``rules.notes``)."""
 
-    document: RulesDocument
+    file: RulesFile
     notes: list[str]
+
+    @property
+    def document(self) -> RulesDocument:
+        return self.file.document
 
     def counts(self) -> dict[str, int]:
         return self.document.counts()
@@ -64,7 +76,7 @@ def check(
         problems += in_force.based_on_problems(file, store)
     if problems:
         raise RulesRejected(problems)
-    return Checked(file.document, notes(file, shipped))
+    return Checked(file, notes(file, shipped))
 
 
 def _further(
@@ -95,10 +107,9 @@ def apply(
     Raises RulesRejected (nothing written, the rules in force unchanged) or RulesUnavailable.
     """
     checked = check(data, missing_ids, store, shipped)
-    file = read(data)
 
     def still_based(latest: int) -> list[str]:
-        return in_force.based_on_problems(file, store, latest)
+        return in_force.based_on_problems(checked.file, store, latest)
 
     rules = checked.document.model_dump(mode="json")
     entry = _write(store, rules, applied_by, "apply", None, still_based)
