@@ -26,12 +26,12 @@ from cariberita.articles.validation import article_from_record
 from cariberita.errors import InvalidArticle
 from cariberita.ingest.pipeline import ingest_stream
 from cariberita.ingest.report import Report, report_key
+from cariberita.rules.model import RulesDocument
 
 # template.yaml's UploadPrefix: the bucket notifies the ingest function of these keys only.
 UPLOAD_PREFIX = "uploads/"
 _PREFIX_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,60}/")
 _NOT_UPLOADS = ("reports/", "rules/")  # the template's asserts: never an UploadPrefix
-_RULES_KEYS = frozenset(("synonyms", "pins", "hides", "categories"))
 
 
 class BadOption(Exception):
@@ -76,7 +76,7 @@ def _map_problem(path: str, exc: BaseException) -> str:
         return f"not JSON: {exc}"
     # The file is JSON, just not a map: the editors' rules file is the likely mix-up.
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, dict) and _RULES_KEYS & data.keys():
+    if isinstance(data, dict) and RulesDocument.model_fields.keys() & data.keys():
         return (
             "this is an editors' rules file; a category map is a JSON object "
             '{"publisher section": "site category", ...}'
