@@ -182,10 +182,8 @@ def top_spelling(response: dict[str, Any], q: str) -> str | None:
     return candidates[0] if candidates else None
 
 
-def _options(response: dict[str, Any], name: str) -> list[str] | None:
-    entries = response.get("suggest", {}).get(name)
-    if entries is None:
-        return None
+def _options(response: dict[str, Any]) -> list[str]:
+    entries = response.get("suggest", {}).get(SPELLING, [])
     return [o.get("text", "") for e in entries for o in e.get("options", [])]
 
 
@@ -208,7 +206,7 @@ def spelling_candidates(response: dict[str, Any], q: str) -> list[str]:
     title on this page holds: the suggester saw only the bodies, and a word found in a title
     is the reader's own (a spelling is only offered when the page has few hits, and an article
     whose title holds the word is among them)."""
-    options = _options(response, SPELLING) or []
+    options = _options(response)
     in_titles = _title_words(response)
     seen = {q.lower()}
     out = []
