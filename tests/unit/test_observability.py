@@ -55,6 +55,20 @@ def test_the_search_function_imports_the_xray_sdk_only_when_tracing(disabled, lo
     assert out.stdout.strip().splitlines()[-1] == str(loaded)
 
 
+def test_the_search_function_never_loads_the_html_parser():
+    # Only ingest strips markup from bodies; html.parser compiles ~15 patterns at import
+    # (3-9 ms of a cold start) that searching never uses (articles/markup.py).
+    env = {**os.environ, **IN_LAMBDA, "POWERTOOLS_TRACE_DISABLED": "true"}
+    code = (
+        f"import sys; sys.path[:0] = [{str(ROOT / 'functions' / 'search')!r}]; import app; "
+        "print('html.parser' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
 def test_log_lines_are_the_json_powertools_default_would_write():
     import json
     from dataclasses import dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import unescape
-from html.parser import HTMLParser
 
 # Every horizontal space we meet in scraped news, incl. NBSP, narrow NBSP, zero-width chars.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]+")
@@ -27,11 +26,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # What ends a line in a body: CRLF, CR, NEL, LS, VT, FF; PS ends a paragraph.
 _LINE_BREAK = re.compile("\r\n|[\r\x85\u2028\x0b\x0c]")
 _TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"}
-    | {"section", "article", "blockquote", "header", "footer", "nav", "aside", "main", "title"}
-)
-_DROP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "svg"))
 
 
 def clean_line(value: str) -> str:
@@ -63,41 +57,12 @@ def clean_text(value: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-class _TextExtractor(HTMLParser):
-    """Collects visible text; block elements become paragraph breaks."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _DROP_TAGS:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _DROP_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment (stdlib parser; scripts and styles dropped)."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    return clean_text("".join(parser.parts))
-
-
 def clean_body(value: str) -> str:
     """A body as editors may send it: plain text, or HTML that is stripped to its text."""
     if _TAG_HINT.search(value):
+        # The HTML parser is imported by the bodies that need it: the search function, which
+        # cleans one-line rules text here, never does (docs/benchmarks.md, section 4).
+        from cariberita.articles.markup import html_to_text
+
         return html_to_text(value)
     return clean_text(unescape(value) if "&" in value else value)
