@@ -159,6 +159,32 @@ def test_recency_is_a_soft_multiplier_summed_over_recent_articles_only():
     assert 0 < function["weight"] <= 0.5 and "gauss" in function
 
 
+def test_short_queries_put_articles_with_every_concept_in_a_tier_outside_recency():
+    for q, tiered in [("banjir", False), ("kebakaran jatim", True), ("hut polri jakarta", True)]:
+        scoring = query.search_body(SearchParams.from_query(q=q), 1000)["query"]["bool"]["must"][0]
+        if not tiered:
+            assert "constant_score" not in keys(scoring)
+            continue
+        (recency_sum,) = scoring["bool"]["must"]
+        assert "function_score" in keys(recency_sum)  # recency orders within the tier
+        (tier,) = scoring["bool"]["should"]
+        assert tier["constant_score"]["boost"] == ranking.ALL_CONCEPTS_TIER
+        every = tier["constant_score"]["filter"]["bool"]["filter"]
+        assert len(every) == len(ranking.read(q))
+        assert "fuzziness" in keys(every)  # a typo of a concept counts as having it
+    words = " ".join(f"banjir{c}" for c in "abcd"[: ranking.ALL_CONCEPTS_MAX + 1])
+    assert "constant_score" not in keys(query.search_body(SearchParams.from_query(q=words), 1000))
+    newest = query.search_body(SearchParams.from_query(q="kebakaran jatim", sort="newest"), 1000)
+    assert "constant_score" not in keys(newest["query"])
+
+
+def test_the_tier_stays_below_an_editors_pin():
+    from cariberita.rules import steering
+
+    # The sum of concept scores is a few tens at most, times recency's 1.25.
+    assert 100 < ranking.ALL_CONCEPTS_TIER < steering.PIN_BOOST
+
+
 def test_date_sorts_do_not_use_recency_scoring():
     body = query.search_body(SearchParams.from_query(q="banjir", sort="newest"), 1000)
     assert "function_score" not in keys(body)

@@ -184,7 +184,7 @@ def search_body(
     read = ranking.read(params.q, rules.synonyms if rules is not None else None)
     scoring: dict[str, Any] = ranking.scoring(read) if params.q else {"match_all": {}}
     if params.q and params.sort == "relevance":
-        scoring = ranking.with_recency(scoring)
+        scoring = ranking.all_concepts_first(read, ranking.with_recency(scoring))
     narrow = post_filter(params)
     marks = highlight.for_query(read, params.size) if params.q else highlight.request(title=False)
     body: dict[str, Any] = {

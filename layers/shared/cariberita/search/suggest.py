@@ -34,6 +34,10 @@ SUGGEST_SIZE = 6
 # docs/reliability.md, "Bounded cost per request".
 FULL_FUZZY_CHARS = 30
 ONE_EDIT = f"AUTO:{FUZZY_MIN_LETTERS},{MAX_SUGGEST_CHARS + 1}"  # no word is long enough for two
+# The whole-word (typo-tolerant) clause's weight: a word scores at most idf x (k1 + 1), about
+# 22 for the rarest word of the corpus, so at 0.03 below a prefix match's constant 1: a title
+# found only through a typo of the word being typed fills the list, never heads it.
+WHOLE_WORD_WEIGHT = 0.03
 _PREFIX_FIELDS = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
 # "did you mean" is offered only when the search found (almost) nothing.
 FEW_HITS = 3
@@ -89,6 +93,11 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
                             "boost": 0.5,
                         }
                     },
+                    # A typo in a word, scaled below every title that the prefix itself
+                    # finds: at 0.3, a whole-word near miss (``kapol`` ~ ``kapal``) outranked
+                    # the titles the reader is typing towards (Kapolri, Kapolda), since a
+                    # prefix scores a constant 1. Still scored, so that among titles alike
+                    # the one that matches the word best comes first.
                     {
                         "match": {
                             "title.exact": {
@@ -97,7 +106,7 @@ def suggest_body(q: str, timeout_ms: int) -> dict[str, Any]:
                                 "prefix_length": 1,
                                 "max_expansions": 20,
                                 "operator": "and",
-                                "boost": 0.3,
+                                "boost": WHOLE_WORD_WEIGHT,
                             }
                         }
                     },
