@@ -61,3 +61,23 @@ def test_an_uploaded_pin_puts_the_article_first_in_the_browser(page, local_stack
     expect(editor.get_by_role("table", name="Berita yang disematkan")).to_contain_text("cb-0021")
     expect(editor.get_by_role("table", name="Kueri teratas")).to_contain_text("kebakaran")
     editor.screenshot(path=str(artifacts / "editor-page.png"), full_page=True)
+
+
+def test_the_editor_page_explains_a_bad_days_value(page, local_stack):
+    editor = page.context.new_page()
+    editor.goto(f"{local_stack.api_url}/editor.html?days=abc")
+    summary = editor.locator("#jumlah")
+    expect(summary).to_contain_text("Wawasan kueri tidak dapat dimuat")
+    expect(summary).to_contain_text("1 sampai 366")
+    expect(editor.locator("main")).not_to_contain_text("undefined")
+    expect(editor.get_by_role("table", name="Kueri teratas")).to_have_count(1)
+
+
+def test_the_editor_page_summary_and_columns_are_in_indonesian(page, local_stack):
+    editor = page.context.new_page()
+    editor.goto(f"{local_stack.api_url}/editor.html?days=3")
+    expect(editor.locator("#hari")).to_have_text("3")
+    expect(editor.locator("#jumlah")).to_contain_text("pencarian baru")
+    top = editor.get_by_role("table", name="Kueri teratas")
+    expect(top.get_by_role("columnheader")).to_have_text(["Kueri", "Pencarian", "Rata-rata hasil"])
+    expect(editor.locator("#versi")).not_to_contain_text("synonyms")

@@ -177,18 +177,22 @@ def test_a_broken_thumbnail_leaves_an_empty_box_and_nothing_moves(page, local_st
 
 
 def test_the_api_message_is_shown_in_the_page_language(page):
+    """An Indonesian page words a refused request itself; another language gets the API's
+    message in that language (Accept-Language from <html lang>)."""
     expect(page.locator(".cb-result").first).to_be_visible()
-    with page.expect_request("**/search?*date_to=2024-03-20*") as sent:
-        page.get_by_label("Dari tanggal").fill("2024-03-22")
-        page.get_by_label("Sampai tanggal").fill("2024-03-20")
+    words = " ".join(["kata"] * 33)  # the API takes 32 words
+    with page.expect_request("**/search?*kata*") as sent:
+        search_for(page, words)
     assert sent.value.headers["accept-language"] == "id"
     status = page.get_by_role("status")
-    expect(status).to_have_text("date_from jatuh setelah date_to.")
+    expect(status).to_have_text(re.compile("^Kata pencarian terlalu panjang"))
     expect(page.locator(".cb-status")).to_have_class(re.compile("cb-error"))
 
     page.evaluate("document.documentElement.lang = 'en'")
-    page.get_by_role("button", name="Coba lagi").click()
-    expect(status).to_have_text("date_from is after date_to")
+    with page.expect_request("**/search?*kata*") as sent:
+        page.get_by_role("button", name="Cari", exact=True).click()
+    assert sent.value.headers["accept-language"] == "en"
+    expect(status).to_have_text("q has more than 32 words")
 
 
 def test_suggestions_follow_the_aria_combobox_pattern(page):

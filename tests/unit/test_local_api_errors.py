@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from cariberita_local.api_server import MAX_REQUEST_LINE, LocalApi, _make_handler
+from cariberita_local.api_server import MAX_REQUEST_LINE, BadLocalRequest, LocalApi, _make_handler
 from cariberita_local.apigw import Resource
 
 
@@ -26,21 +26,23 @@ class _Connection:
         self.sent += data
 
 
-def _api(calls: list[dict[str, Any]]) -> LocalApi:
+def _api(calls: list[dict[str, Any]], routes: dict[str, Any] | None = None) -> LocalApi:
     def invoke(event: dict[str, Any]) -> dict[str, Any]:
         calls.append(event)
         return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
 
     api = LocalApi.__new__(LocalApi)  # no server socket: only the handler class is used
-    api.invoke, api.local_routes, api.web_dir = invoke, {}, None
+    api.invoke, api.local_routes, api.web_dir = invoke, routes or {}, None
     api.resources = [Resource("/search", frozenset({"GET"}))]
     return api
 
 
-def _exchange(raw: bytes) -> tuple[int, dict[str, str], Any, list[dict[str, Any]]]:
+def _exchange(
+    raw: bytes, routes: dict[str, Any] | None = None
+) -> tuple[int, dict[str, str], Any, list[dict[str, Any]]]:
     calls: list[dict[str, Any]] = []
     connection = _Connection(raw)
-    _make_handler(_api(calls))(connection, ("127.0.0.1", 50000), None)
+    _make_handler(_api(calls, routes))(connection, ("127.0.0.1", 50000), None)
     head, _, body = bytes(connection.sent).partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in header_lines)}
@@ -89,4 +91,15 @@ def test_a_malformed_request_line_is_answered_in_json(line):
     assert 400 <= status < 500 or status == 505
     assert headers["content-type"] == "application/json"
     assert isinstance(body["message"], str) and body["message"]
+    assert calls == []
+
+
+def test_a_local_route_refusing_a_request_is_a_400_with_its_message():
+    def refuse(_query: dict[str, list[str]]) -> Any:
+        raise BadLocalRequest("parameter days harus jumlah hari")
+
+    raw = b"GET /_local/insights?days=abc HTTP/1.1\r\nHost: x\r\n\r\n"
+    status, headers, body, calls = _exchange(raw, {"/_local/insights": refuse})
+    assert (status, body) == (400, {"error": {"message": "parameter days harus jumlah hari"}})
+    assert headers["cache-control"] == "no-store"
     assert calls == []

@@ -59,6 +59,14 @@ def api_resources(template: Path = TEMPLATE, openapi: Path = OPENAPI) -> list[Re
     return [Resource(p) for p in paths]
 
 
+class BadLocalRequest(ValueError):
+    """A local route's answer to a request it cannot serve: 400 with this message."""
+
+
+def _not_ready(_event: dict[str, Any]) -> Any:
+    raise RuntimeError("the search containers are not started yet")
+
+
 class LocalApi:
     """An HTTP server on ``host:port`` (0 picks a free port) in a background thread."""
 
@@ -83,10 +91,32 @@ class LocalApi:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def for_search_function(cls, containers: int = 4, **kwargs: Any) -> LocalApi:
-        """The real search handler: ``containers`` processes serving one request at a time each."""
-        pool = ProcessHandlerPool("search", size=containers, timeout_s=29.0)
-        return cls(pool.invoke, on_stop=pool.close, **kwargs)
+    def for_search_function(
+        cls,
+        containers: int = 4,
+        on_bound: Callable[[LocalApi], None] | None = None,
+        **kwargs: Any,
+    ) -> LocalApi:
+        """The real search handler: ``containers`` processes serving one request at a time each.
+
+        The port is bound first and ``on_bound`` called with the API (its :attr:`url` is the real
+        one, also with port 0) before the containers are spawned: they copy the environment as it
+        is then, so that is where settings that name the port (the CORS origin) are set.
+        """
+        api = cls(_not_ready, **kwargs)
+        try:
+            if on_bound is not None:
+                on_bound(api)
+            pool = ProcessHandlerPool("search", size=containers, timeout_s=29.0)
+        except BaseException:
+            api._server.server_close()
+            raise
+        api.invoke, api._on_stop = pool.invoke, pool.close
+        return api
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
 
     @property
     def url(self) -> str:
@@ -202,6 +232,9 @@ def _make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             try:
                 body = json.dumps(api.local_routes[path](query), ensure_ascii=False).encode()
                 status = 200
+            except BadLocalRequest as exc:  # the caller's mistake, said as the route says it
+                body = json.dumps({"error": {"message": str(exc)}}, ensure_ascii=False).encode()
+                status = 400
             except Exception as exc:  # a local tool: say what went wrong
                 log.exception("local route %s failed", path)
                 body, status = json.dumps({"error": str(exc)}).encode(), 500

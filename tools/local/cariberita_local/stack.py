@@ -18,7 +18,7 @@ from typing import Any
 
 from cariberita.ingest.report import report_key
 
-from cariberita_local.api_server import LocalApi
+from cariberita_local.api_server import BadLocalRequest, LocalApi
 from cariberita_local.lambda_runtime import ROOT, HandlerPool
 from cariberita_local.s3_local import LocalS3, PortInUse
 
@@ -68,6 +68,7 @@ class LocalStack:
                 host=self.config.host,
                 port=self.config.api_port,
                 local_routes=editor_routes(self.config),
+                on_bound=self._allow_api_origin,
             )
         except OSError as exc:
             raise PortInUse(
@@ -107,11 +108,18 @@ class LocalStack:
             raise RuntimeError("OpenSearch could not be started: see the messages above")
         return proc.stdout.strip().splitlines()[-1]
 
+    def _allow_api_origin(self, api: LocalApi) -> None:
+        """CORS for the local API's own origin, from the port it is bound to (``--api-port 0``
+        picks one), set before the search containers copy the environment."""
+        port = api.port
+        os.environ.setdefault(
+            "CORS_ALLOWED_ORIGINS", f"http://{self.config.host}:{port},http://localhost:{port}"
+        )
+
     def _configure_environment(self) -> None:
-        """What the deployed functions get from the template, pointed at the local parts."""
-        api_origin = f"http://{self.config.host}:{self.config.api_port}"
+        """What the deployed functions get from the template, pointed at the local parts (the
+        CORS origin waits for the API's port: :meth:`_allow_api_origin`)."""
         defaults = {
-            "CORS_ALLOWED_ORIGINS": f"{api_origin},http://localhost:{self.config.api_port}",
             "CURSOR_SECRET": secrets.token_hex(32),
             "POWERTOOLS_SERVICE_NAME": "cariberita",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -184,13 +192,28 @@ def _healthy(endpoint: str) -> bool:
         return False
 
 
+MAX_INSIGHT_DAYS = 366
+
+
+def insights_days(query: dict[str, list[str]]) -> int:
+    """``days`` of ``/_local/insights``: digits, 1 to 366 (default 7), else BadLocalRequest."""
+    given = query.get("days") or ["7"]
+    raw = given[-1].strip()
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_INSIGHT_DAYS:
+        raise BadLocalRequest(
+            f"parameter days harus jumlah hari, 1 sampai {MAX_INSIGHT_DAYS}"
+            f" (tertulis: {raw[:20]!r})"
+        )
+    return int(raw)
+
+
 def editor_routes(config: StackConfig) -> dict[str, Callable[[dict[str, list[str]]], Any]]:
     """``/_local/insights?days=7`` and ``/_local/rules`` for the editors' page (local only)."""
 
     def insights_route(query: dict[str, list[str]]) -> Any:
         from cariberita.rules import insights
 
-        days = int((query.get("days") or ["7"])[0])
+        days = insights_days(query)
         try:
             with open(config.analytics_file, encoding="utf-8") as lines:
                 return insights.from_lines(lines, days)

@@ -1,6 +1,13 @@
 """Query insights for editors, from the ``search`` log line the search function writes per search.
 
-Three lists over the last N days, counting new searches only (page 1, no cursor, non-empty q):
+Three lists over the last N days. Only a reader's *new search* counts: the first page (page 1, no
+cursor) of a non-empty query with no filter and the default order (relevance). Everything a
+reader does to refine it (a category, publisher, author or date filter, another order, the next
+page) writes its own log line too, and counting those made one reader's search for ``banjir``
+with a few facet clicks look like 16 searches, and put a query that found nothing only because
+of a filter on the zero-results list. The log line has no session, so a reader who reloads the
+first page, or comes back to it (Back, a shared link), is counted again: the search box's
+answers may be cached for 60 s (``Cache-Control``), which absorbs most of those.
 
 - **top**: the most frequent queries, with their average number of hits;
 - **zero results**: queries that found nothing (a synonym or a missing story?);
@@ -25,7 +32,18 @@ from typing import Any
 WEAK_HITS = 3  # search.suggest.FEW_HITS: did-you-mean is tried below it, too
 TOP = 20
 
-_NEW_SEARCH = 'message = "search" and query != "" and page = 1 and cursor = 0'
+FILTERS = ("category", "date_from", "date_to", "author", "tag", "publisher")
+"""The ``filters`` of the log line (``Filters.asked()``: only those given; lists for category and
+publisher, which Logs Insights flattens as ``filters.category.0``)."""
+
+_UNFILTERED = " and ".join(
+    f"not ispresent(filters.{name}{'.0' if name in ('category', 'publisher') else ''})"
+    for name in FILTERS
+)
+_NEW_SEARCH = (
+    'message = "search" and query != "" and page = 1 and cursor = 0 and sort = "relevance"'
+    f" and {_UNFILTERED}"
+)
 LOGS_INSIGHTS_QUERIES: dict[str, str] = {
     "top": (
         f"filter {_NEW_SEARCH}\n"
@@ -58,12 +76,16 @@ def _when(line: dict[str, Any]) -> datetime | None:
 
 
 def _is_new_search(line: dict[str, Any]) -> bool:
+    """A reader's new search (module docstring): not a filter, another order or another page."""
+    filters = line.get("filters") or {}
     return (
         line.get("message") == "search"
         and isinstance(line.get("query"), str)
         and bool(line["query"])
         and line.get("page", 1) == 1
         and not line.get("cursor")
+        and line.get("sort", "relevance") == "relevance"
+        and not (isinstance(filters, dict) and any(filters.get(name) for name in FILTERS))
     )
 
 
