@@ -18,6 +18,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.events import ObjectEvent, UnknownEvent, is_sqs_batch, object_events
+from cariberita.ingest.lease import Leases
+from cariberita.ingest.opensearch_lease import OpenSearchLeaseStore
 from cariberita.ingest.opensearch_writer import OpenSearchIndexWriter
 from cariberita.ingest.service import IngestService
 from cariberita.ingest.settings import IngestSettings
@@ -46,6 +48,15 @@ def service_for(settings: IngestSettings) -> IngestService:
     client = get_client(settings)
     uploads = S3UploadStore()
     service = IngestService.with_bundled_map(settings, writer, uploads)
+    # One invocation at a time works on the bucket's upload records and articles.
+    service.leases = Leases(
+        OpenSearchLeaseStore(
+            get_client(settings, NO_RETRIES),
+            settings.articles_index,
+            timeout_s=settings.opensearch_timeout_s,
+        ),
+        ttl_ms=settings.lease_ttl_s * 1000,
+    )
     # Editors' rules documents uploaded under rules/ (cariberita.rules, docs/editors.md).
     service.rules = RulesUploads(
         OpenSearchRulesStore(client, settings.articles_index),
@@ -83,6 +94,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return {"batchItemFailures": []}
 
     def handle_message(record: SQSRecord) -> None:
+        # LeaseBusy, like OutOfTime, fails this message alone: SQS delivers it again.
         for item in _events(record.body):
             service.handle(item, deadline)
 

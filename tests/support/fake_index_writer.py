@@ -9,6 +9,7 @@ another present upload holds. Faults are scripted per article id.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 from cariberita.articles.document import UPLOAD_FIELD
 from cariberita.ingest.deadline import Deadline
+from cariberita.ingest.lease import LeaseState, Token
 from cariberita.ingest.writer import (
     DeleteArticle,
     IndexArticle,
@@ -114,3 +116,39 @@ class FakeIndexWriter:
             return ItemOutcome("skipped_older")
         del self.articles[operation.id]
         return ItemOutcome("deleted")
+
+
+@dataclass
+class FakeLeaseStore:
+    """An in-memory ``LeaseStore``: compare-and-set on a counter per lease, as OpenSearch's
+    ``if_seq_no``. ``unavailable`` makes every call fail as an unreachable index; ``writes``
+    counts the writes that went through."""
+
+    leases: dict[str, tuple[LeaseState, int]] = field(default_factory=dict)
+    unavailable: bool = False
+    writes: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read_lease(self, name: str, deadline: Deadline) -> tuple[LeaseState, Token] | None:
+        if self.unavailable:
+            raise IndexUnavailable("unreachable")
+        with self._lock:
+            found = self.leases.get(name)
+            return None if found is None else (found[0], (found[1], 1))
+
+    def write_lease(
+        self, name: str, state: LeaseState, token: Token | None, deadline: Deadline
+    ) -> bool:
+        if self.unavailable:
+            raise IndexUnavailable("unreachable")
+        with self._lock:
+            found = self.leases.get(name)
+            if (found is None) != (token is None) or (found and token and found[1] != token[0]):
+                return False
+            self.leases[name] = (state, (found[1] + 1) if found else 0)
+            self.writes += 1
+            return True
+
+    def holder(self, name: str) -> str | None:
+        found = self.leases.get(name)
+        return found[0].owner if found is not None else None

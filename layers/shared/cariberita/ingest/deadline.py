@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 # What a request must leave of the invocation: time to give up, log and return the batch's
@@ -22,11 +23,29 @@ class Deadline:
     """Wraps ``context.get_remaining_time_in_millis``; without a context there is no limit.
 
     ``margin_ms``: no new work (a bulk request, a backoff sleep) starts with less time left.
+    ``keep``: called before each check and each request's timeout, so work that holds the
+    bucket's ingest lease renews it as it goes (``ingest/lease.py``); it may raise to stop.
     """
 
-    def __init__(self, context: Any | None = None, margin_ms: int = 15_000) -> None:
+    def __init__(
+        self,
+        context: Any | None = None,
+        margin_ms: int = 15_000,
+        keep: Callable[[], None] | None = None,
+    ) -> None:
         self._context = context
         self._margin_ms = margin_ms
+        self._keep = keep
+
+    @property
+    def request_id(self) -> str | None:
+        """The Lambda request id (None without a context)."""
+        value = getattr(self._context, "aws_request_id", None)
+        return value if isinstance(value, str) else None
+
+    def kept_by(self, keep: Callable[[], None]) -> Deadline:
+        """The same deadline, calling ``keep`` before each check and each request."""
+        return Deadline(self._context, self._margin_ms, keep)
 
     def remaining_ms(self) -> float:
         if self._context is None:
@@ -37,6 +56,8 @@ class Deadline:
         return self.remaining_ms() - extra_ms > self._margin_ms
 
     def check(self, what: str = "continue") -> None:
+        if self._keep is not None:
+            self._keep()
         if not self.allows():
             raise OutOfTime(
                 f"less than {self._margin_ms} ms left to {what}; leaving it for a retry"
@@ -53,6 +74,8 @@ class Deadline:
 
         Raises OutOfTime when not even ``MIN_REQUEST_S`` is left.
         """
+        if self._keep is not None:
+            self._keep()
         budget_s = (self.remaining_ms() - REQUEST_RESERVE_MS) / 1000
         if budget_s < MIN_REQUEST_S:
             raise OutOfTime(f"no time left to {what}")

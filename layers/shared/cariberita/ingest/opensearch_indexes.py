@@ -2,7 +2,9 @@
 
 - ``<alias>-uploads``: one keyword-only record per S3 object (``_id`` = sha256 of
   ``bucket/key``, an object key can outgrow OpenSearch's 512-byte ids): the sequencer last
-  applied, whether the object is present, the ids of the articles it holds.
+  applied, whether the object is present, the ids of the articles it holds. Beside them, one
+  lease per bucket (``_id`` ``lease:<bucket>``; ``ingest/lease.py``): its ``owner``,
+  ``expires_at``, ``waiter`` and ``waiter_until``, fields added to an older index on first use.
 - ``<alias>-tombstones``: one document per retracted article (``_id`` = article id, external
   ``_version`` = the retraction's version). Unlike a deleted document's version, which
   OpenSearch forgets after ``index.gc_deletes`` (60 s), it lasts, so an older copy can never
@@ -33,15 +35,20 @@ MAX_REASON = 500
 _SETTINGS = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
 _KEYWORD = {"type": "keyword"}
 
-UPLOADS_BODY: dict[str, Any] = {
-    "settings": _SETTINGS,
-    "mappings": {
-        "dynamic": "strict",
-        "properties": {
-            name: _KEYWORD for name in ("upload", "state", "sequencer", "version_id", "articles")
+_LONG = {"type": "long"}
+UPLOADS_MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        **{
+            name: _KEYWORD
+            for name in ("upload", "state", "sequencer", "version_id", "articles", "owner")
         },
+        "waiter": _KEYWORD,
+        "expires_at": _LONG,
+        "waiter_until": _LONG,
     },
 }
+UPLOADS_BODY: dict[str, Any] = {"settings": _SETTINGS, "mappings": UPLOADS_MAPPING}
 TOMBSTONES_BODY: dict[str, Any] = {
     "settings": _SETTINGS,
     "mappings": {
@@ -77,6 +84,17 @@ def ensure_side_indexes(client: OpenSearch, alias: str, timeout_s: float) -> Non
         except os_errors.RequestError as exc:
             if exc.error != "resource_already_exists_exception":
                 raise
+            if body is UPLOADS_BODY:
+                # An index created before the leases lacks their fields (the mapping is
+                # strict); adding fields is allowed on a live index, repeating them is a no-op.
+                call(
+                    partial(
+                        client.indices.put_mapping,
+                        index=name,
+                        body=UPLOADS_MAPPING,
+                        request_timeout=timeout_s,
+                    )
+                )
 
 
 def call(request: Callable[[], T]) -> T:

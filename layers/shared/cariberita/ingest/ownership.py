@@ -8,7 +8,11 @@
   the object unpublishes only those no other present object holds, and only if the key has no
   current object any more (S3 is asked): removing a noncurrent version
   (``ObjectRemoved:Delete`` with its ``versionId``) or a delete overtaken by a new upload
-  leaves the articles alone.
+  leaves the articles alone. Deleting the version last read (``deletes_current_version``)
+  reads the version current again in its place (``settle_restore``).
+- **One at a time.** These reads and writes are not atomic: the service runs each event under
+  the bucket's ingest lease (``ingest/lease.py``), so no two interleave. ``settle_put`` still
+  yields to a newer event applied meanwhile (after a lease was lost).
 """
 
 from __future__ import annotations
@@ -72,41 +76,112 @@ def remove(
     return report
 
 
+def deletes_current_version(event: ObjectEvent, record: UploadRecord | None) -> bool:
+    """Whether ``event`` deleted the very version the key's articles were last read from
+    (``ObjectRemoved:Delete`` of the current version): the version before it is current again,
+    or none is."""
+    return (
+        event.action == "removed"
+        and event.version_id is not None
+        and record is not None
+        and record.present
+        and record.version_id == event.version_id
+    )
+
+
 def settle_put(
     event: ObjectEvent,
     record: UploadRecord | None,
     held: Collection[str],
     writer: IndexWriter,
     deadline: Deadline,
-) -> None:
+    version_id: str | None = None,
+) -> bool:
     """Record that the object now holds ``held`` too (every version's articles, while present).
 
-    Written after the articles; if a newer event for the key was applied meanwhile (another
-    invocation), that record stands, and if it removed the object, what this put just
-    published is released again.
+    ``version_id``: the version read (else the event's). Written after the articles; if a
+    newer event for the key was applied meanwhile (another invocation, which the bucket's
+    lease should rule out), that record stands, and if it removed the object, what this put
+    just published is released again. Returns False then: the newer event's report stands.
     """
     latest = writer.upload_record(event.upload, deadline)
-    if latest is not None and latest != record and is_older(event.sequencer, latest.sequencer):
-        logger.warning("a newer event for this key was applied while this one ran")
-        if not latest.present:
-            writer.release_articles(event.upload, held, deadline)
-        elif not frozenset(held) <= latest.articles:
-            # The object is still there and what this put published is in the index: the key
-            # holds it too, so that deleting the key releases it.
-            writer.save_upload_record(
-                replace(latest, articles=latest.articles | frozenset(held)), deadline
-            )
-        return
+    if _yield_to_newer(event, record, latest, held, writer, deadline):
+        return False
     # Built on the record as it is now, not as this put found it: an older put handled at the
     # same time (another invocation) may have recorded what it published since.
     now = latest if latest is not None else record
     before = now.articles if now is not None and now.present else frozenset()
     writer.save_upload_record(
         UploadRecord(
-            event.upload, True, before | frozenset(held), event.sequencer, event.version_id
+            event.upload,
+            True,
+            before | frozenset(held),
+            event.sequencer,
+            version_id or event.version_id,
         ),
         deadline,
     )
+    return True
+
+
+def settle_restore(
+    event: ObjectEvent,
+    record: UploadRecord | None,
+    holdings: Holdings,
+    writer: IndexWriter,
+    deadline: Deadline,
+    version_id: str | None,
+) -> bool:
+    """``settle_put`` for the object that is current again after the current version was
+    deleted (``deletes_current_version``): the key now holds that object's articles only.
+
+    Kept: what the index took from it, and what it holds that the key held already (a copy
+    skipped as older, the deleted version's newer edit). Released: the rest of what the key
+    held, unless another present object holds it. Released before the record is saved, so a
+    redelivery after a failure (the record still names the deleted version) does it again.
+    Returns False when a newer event for the key was applied meanwhile.
+    """
+    latest = writer.upload_record(event.upload, deadline)
+    if _yield_to_newer(event, record, latest, holdings.ids, writer, deadline):
+        return False
+    before = record.articles if record is not None and record.present else frozenset()
+    holds = (before & frozenset(holdings.kept)) | frozenset(holdings.ids)
+    released = writer.release_articles(event.upload, before - holds, deadline)
+    logger.info(
+        "released the articles only the deleted version held",
+        extra={"released": released, "held": len(holds), "version_id": version_id},
+    )
+    writer.save_upload_record(
+        UploadRecord(event.upload, True, holds, event.sequencer, version_id), deadline
+    )
+    return True
+
+
+def _yield_to_newer(
+    event: ObjectEvent,
+    record: UploadRecord | None,
+    latest: UploadRecord | None,
+    held: Collection[str],
+    writer: IndexWriter,
+    deadline: Deadline,
+) -> bool:
+    """Whether a newer event for the key was applied while this one ran; if so, leave its
+    record standing (releasing or recording what this event published) and return True."""
+    if latest is None or latest == record or not is_older(event.sequencer, latest.sequencer):
+        return False
+    logger.warning(
+        "a newer event for this key was applied while this one ran; its report stands",
+        extra={"sequencer": event.sequencer, "applied": latest.sequencer},
+    )
+    if not latest.present:
+        writer.release_articles(event.upload, held, deadline)
+    elif not frozenset(held) <= latest.articles:
+        # The object is still there and what this put published is in the index: the key
+        # holds it too, so that deleting the key releases it.
+        writer.save_upload_record(
+            replace(latest, articles=latest.articles | frozenset(held)), deadline
+        )
+    return True
 
 
 # The outcomes after which the index stores this key's copy. ``created``/``updated``: it was
@@ -156,6 +231,8 @@ class Holdings:
     def __init__(self, writer: IndexWriter) -> None:
         self.writer = writer
         self.ids: set[str] = set()
+        # Articles of this object the index kept a newer copy of (``skipped_older``).
+        self.kept: set[str] = set()
 
     @property
     def chunk_size(self) -> int:
@@ -176,6 +253,8 @@ class Holdings:
             operation = sent.popleft()
             if isinstance(operation, IndexArticle) and outcome.result in HELD_RESULTS:
                 self.ids.add(operation.id)
+            elif isinstance(operation, IndexArticle) and outcome.result == "skipped_older":
+                self.kept.add(operation.id)
             yield outcome
 
     def upload_record(self, upload: str, deadline: Deadline | None = None) -> UploadRecord | None:

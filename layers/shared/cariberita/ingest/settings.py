@@ -30,6 +30,9 @@ class IngestSettings(Settings):
     # Stop starting new bulk requests when less than this is left, so SQS can redeliver cleanly.
     time_margin_ms: int = Field(default=15_000, ge=0, alias="INGEST_TIME_MARGIN_MS")
     max_listed_rejections: int = Field(default=1_000, ge=0, alias="REPORT_MAX_REJECTIONS")
+    # How long the bucket's ingest lease outlives its last renewal (ingest/lease.py): longer
+    # than the longest wait between two requests (a bulk request's timeout plus a backoff).
+    lease_ttl_s: int = Field(default=120, ge=30, le=900, alias="INGEST_LEASE_TTL_S")
 
     @field_validator("reports_prefix")
     @classmethod

@@ -26,3 +26,21 @@ def publish(report: Report) -> None:
     )
     if report.error:
         metrics.add_metric(name="ObjectsUnparseable", unit=MetricUnit.Count, value=1)
+
+
+# The bucket's ingest lease (ingest/lease.py; docs/ingestion.md, "Ownership").
+def lease_waited(waited_ms: int) -> None:
+    metrics.add_metric(name="LeaseWaited", unit=MetricUnit.Milliseconds, value=waited_ms)
+
+
+def lease_busy(waited_ms: int) -> None:
+    metrics.add_metric(name="LeaseBusy", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="LeaseWaited", unit=MetricUnit.Milliseconds, value=waited_ms)
+
+
+def lease_taken_over() -> None:
+    metrics.add_metric(name="LeaseTakenOver", unit=MetricUnit.Count, value=1)
+
+
+def lease_lost() -> None:
+    metrics.add_metric(name="LeaseLost", unit=MetricUnit.Count, value=1)

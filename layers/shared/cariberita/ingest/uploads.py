@@ -6,14 +6,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 from cariberita import storage
 
 
+@dataclass(frozen=True)
+class CurrentObject:
+    """The key's current object: its bytes, and its S3 ``version_id`` (None when the bucket
+    is not versioned)."""
+
+    body: BinaryIO
+    version_id: str | None
+
+
 class UploadStore(Protocol):
     def open(self, bucket: str, key: str) -> BinaryIO | None:
         """A readable stream of the upload's bytes, or None when it no longer exists."""
+        ...
+
+    def open_current(self, bucket: str, key: str) -> CurrentObject | None:
+        """The key's current object with its version id, or None when it has none."""
         ...
 
     def write_report(self, bucket: str, key: str, text: str) -> None:
@@ -33,6 +47,17 @@ class S3UploadStore:
 
     def open(self, bucket: str, key: str) -> BinaryIO | None:
         return storage.open_object(bucket, key, self._client)
+
+    def open_current(self, bucket: str, key: str) -> CurrentObject | None:
+        client = self._client or storage.s3_client()
+        try:
+            response = client.get_object(Bucket=bucket, Key=key)
+        except client.exceptions.NoSuchKey:
+            return None
+        version = response.get("VersionId")
+        # An unversioned bucket answers no VersionId (or "null", as its events say).
+        known = version if isinstance(version, str) and version and version != "null" else None
+        return CurrentObject(response["Body"], known)
 
     def write_report(self, bucket: str, key: str, text: str) -> None:
         storage.put_text(bucket, key, text, self._client)
