@@ -13,12 +13,11 @@ import sys
 import time
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote_plus
 
 import boto3
 import pytest
 
-from tests.support.events import load_event
+from tests.support.events import s3_event_message
 from tests.support.fault_proxy import Fault, FaultProxy
 from tests.support.handlers import LambdaContext, load_handler_module
 from tests.support.paths import ROOT
@@ -37,15 +36,7 @@ print(json.dumps(deliver(**args)))
 
 def deliver(bucket: str, key: str, name: str, seq: str, version: str | None = None) -> Any:
     """Hand the ingest function one SQS message holding this S3 event; its batch response."""
-    event = load_event("ingest-sqs-s3-put.json")
-    body = json.loads(event["Records"][0]["body"])
-    record = body["Records"][0]
-    record["eventName"] = name
-    record["s3"]["bucket"]["name"] = bucket
-    record["s3"]["object"] = {"key": quote_plus(key, safe="/"), "sequencer": seq}
-    if version:
-        record["s3"]["object"]["versionId"] = version
-    event["Records"][0]["body"] = json.dumps(body)
+    event = s3_event_message(bucket, key, name, seq, version)
     return load_handler_module("ingest").lambda_handler(event, LambdaContext())
 
 

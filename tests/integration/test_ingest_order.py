@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from urllib.parse import quote_plus
 
 import boto3
 import pytest
 from opensearchpy import exceptions as os_errors
 
-from tests.support.events import load_event
+from tests.support.events import s3_event_message
 from tests.support.handlers import load_handler_module
 
 PUT, MARKER, DELETE = (
@@ -40,15 +39,7 @@ def bucket(s3_bucket) -> str:
 
 def deliver(context, bucket: str, key: str, name: str, seq: str, version: str | None = None):
     """Hand the ingest function one SQS message holding this S3 event; its batch response."""
-    event = load_event("ingest-sqs-s3-put.json")
-    body = json.loads(event["Records"][0]["body"])
-    record = body["Records"][0]
-    record["eventName"] = name
-    record["s3"]["bucket"]["name"] = bucket
-    record["s3"]["object"] = {"key": quote_plus(key, safe="/"), "sequencer": seq}
-    if version:
-        record["s3"]["object"]["versionId"] = version
-    event["Records"][0]["body"] = json.dumps(body)
+    event = s3_event_message(bucket, key, name, seq, version)
     return load_handler_module("ingest").lambda_handler(event, context)
 
 

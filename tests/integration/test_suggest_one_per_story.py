@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from cariberita.search.suggest import SUGGEST_SIZE
 
-from tests.relevance.api import env, invoke
+from tests.relevance.api import env, suggest_titles
 from tests.relevance.corpus import SAMPLES, load
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
@@ -46,18 +46,12 @@ def copies_index(os_client, index_alias, settings) -> Iterator[str]:
         yield index_alias
 
 
-def _titles(q: str) -> list[str]:
-    reply = invoke("search-suggest", q=q)
-    assert reply.status == 200, reply.body
-    return [s["title"] for s in reply.body["suggestions"]]
-
-
 def test_a_copied_story_is_suggested_once():
-    titles = _titles("jembatan gantung gotong royong")
+    titles = suggest_titles("jembatan gantung gotong royong")
     assert titles.count(COPIED) == 1
 
 
 def test_copies_take_no_place_from_other_stories():
-    titles = _titles("jembatan gantung")
+    titles = suggest_titles("jembatan gantung")
     assert COPIED in titles
     assert len(titles) == len(set(titles)) == SUGGEST_SIZE

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.relevance.api import env, invoke
+from tests.relevance import systems
+from tests.relevance.api import suggest_titles
 from tests.support.small_index import index_articles
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
@@ -28,23 +29,15 @@ ARTICLES = {
 @pytest.fixture(scope="module", autouse=True)
 def suggest_index(os_client, index_alias, settings) -> Iterator[str]:
     index_articles(os_client, index_alias, ARTICLES)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env(settings.opensearch_endpoint, index_alias).items():
-            mp.setenv(name, value)
+    with systems.handler_env(settings.opensearch_endpoint, index_alias):
         yield index_alias
-
-
-def _titles(q: str) -> list[str]:
-    reply = invoke("search-suggest", q=q)
-    assert reply.status == 200, reply.body
-    return [s["title"] for s in reply.body["suggestions"]]
 
 
 @pytest.mark.parametrize(("q", "first"), [("kapol", "Kapolda"), ("menpo", "Menpora")])
 def test_the_prefix_leads_before_a_near_miss_whole_word(q, first):
-    titles = _titles(q)
+    titles = suggest_titles(q)
     assert titles[0].startswith(first), titles
 
 
-def test_a_typo_in_a_whole_word_still_finds_its_titles():
-    assert any(t.startswith("Kapal") for t in _titles("kapak tenggelam"))
+def test_a_typo_in_a_whole_word_still_finds_itssuggest_titles():
+    assert any(t.startswith("Kapal") for t in suggest_titles("kapak tenggelam"))

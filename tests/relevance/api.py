@@ -53,6 +53,13 @@ def search(**params: Any) -> Reply:
     return invoke(with_query(load_event("search-empty-query.json"), **params))
 
 
+def suggest_titles(q: str) -> list[str]:
+    """The titles ``/suggest`` lists for ``q``, in order (a 200 is asserted)."""
+    reply = invoke("search-suggest", q=q)
+    assert reply.status == 200, reply.body
+    return [s["title"] for s in reply.body["suggestions"]]
+
+
 def env(endpoint: str, index: str, **extra: str) -> dict[str, str]:
     return {
         "OPENSEARCH_ENDPOINT": endpoint,

@@ -298,6 +298,20 @@ def test_release_keeps_a_waiters_claim_and_frees_the_lease(leases, time_):
     assert state.owner is None and state.waiter == "b/1"
 
 
+def in_another_invocation(service, event, time_) -> tuple[Callable[[], None], list[Exception]]:
+    """A hook that handles ``event`` as a second invocation would while the first runs, and
+    the LeaseBusy it met (it waited for the lease and gave up: the message is redelivered)."""
+    refused: list[Exception] = []
+
+    def handle() -> None:
+        try:
+            service.handle(event, time_.invocation())
+        except LeaseBusy as exc:
+            refused.append(exc)
+
+    return handle, refused
+
+
 # --- 1. a rename: put(B) and delete(A) at once ----------------------------------------------
 
 
@@ -310,14 +324,9 @@ def test_a_rename_loses_no_article_when_the_delete_comes_during_the_put(
     # aws s3 mv a b: copy, then delete.
     bucket.put(BUCKET, "uploads/b.ndjson", data)
     bucket.remove(BUCKET, "uploads/a.ndjson")
-    refused: list[Exception] = []
-
-    def delete_a_in_the_other_invocation() -> None:
-        try:
-            service.handle(delete("uploads/a.ndjson", "11"), time_.invocation())
-        except LeaseBusy as exc:
-            refused.append(exc)
-
+    delete_a_in_the_other_invocation, refused = in_another_invocation(
+        service, delete("uploads/a.ndjson", "11"), time_
+    )
     index.trigger, index.hook = "art-005", delete_a_in_the_other_invocation
     service.handle(put("uploads/b.ndjson", "20"), time_.invocation())
     # The delete waited, gave up and is delivered again.
@@ -337,14 +346,9 @@ def test_two_copies_deleted_at_once_unpublish_the_batch(service, bucket, index, 
         bucket.put(BUCKET, key, batch(20))
         service.handle(put(key, "10"), time_.invocation())
         bucket.remove(BUCKET, key)
-    refused: list[Exception] = []
-
-    def delete_dua_in_the_other_invocation() -> None:
-        try:
-            service.handle(delete("uploads/dua.ndjson", "20"), time_.invocation())
-        except LeaseBusy as exc:
-            refused.append(exc)
-
+    delete_dua_in_the_other_invocation, refused = in_another_invocation(
+        service, delete("uploads/dua.ndjson", "20"), time_
+    )
     index.on_release, index.hook = True, delete_dua_in_the_other_invocation
     service.handle(delete("uploads/satu.ndjson", "20"), time_.invocation())
     if refused:  # delivered again
