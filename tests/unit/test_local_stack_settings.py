@@ -34,9 +34,12 @@ class BoundApi:
 
 @pytest.fixture
 def environment(monkeypatch, tmp_path):
-    # monkeypatch puts every one of these back (or removes it) after the test.
+    # monkeypatch puts every one of these back (or removes it) after the test. Set first: a
+    # delenv of a name that is not set records nothing, so what the stack sets would outlive
+    # the test (an unreachable OPENSEARCH_ENDPOINT for every later test that starts the node).
     for name in SET_BY_THE_STACK:
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     stack = LocalStack(
         StackConfig(api_port=0, analytics_file=str(tmp_path / "search.jsonl")),
         opensearch_endpoint="http://127.0.0.1:9",
