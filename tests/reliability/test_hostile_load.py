@@ -30,6 +30,7 @@ import requests
 
 from tests.reliability.harness import local_search_api
 from tests.support.long_articles import (
+    LONG_BODY_CHARS,
     LONG_WORDS_SEARCH,
     TWO_EDIT_SUGGEST,
     TYPICAL_SEARCH,
@@ -145,8 +146,8 @@ def phases(os_client, index_alias, settings, record) -> Iterator[dict[str, Phase
         "load/hostile_clients",
         injected=f"{CLIENTS} clients sending the worst valid requests back to back ("
         f"{len(HOSTILE)} kinds: 22 concepts, 4 typos and 4 words of 20 letters at size 50, the "
-        "newest 50, the longest suggest and the two-edit one) over 50 articles of 490,000 "
-        "characters, "
+        f"newest 50, the longest suggest and the two-edit one) over 50 articles of "
+        f"{LONG_BODY_CHARS:,} characters, "
         f"while a reader searched; {ROUNDS} rounds of idle, {CLIENTS} ordinary clients and "
         f"{CLIENTS} hostile ones (loopback, {CONTAINERS} containers)",
         requests=sum(statuses.values()),
