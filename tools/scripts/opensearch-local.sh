@@ -13,7 +13,8 @@
 #
 # The minimal distribution that plugin builds use (integ-test-zip) is fetched from Maven Central
 # with Maven, plus the modules our index needs (analysis-common for the Indonesian analysis chain,
-# mapper-extras for search_as_you_type, reindex for zero-downtime reindexing). Everything is cached
+# mapper-extras for search_as_you_type, reindex for zero-downtime reindexing, lang-mustache for
+# the did-you-mean suggester's collate query, which Amazon OpenSearch Service has too). Everything is cached
 # under $OPENSEARCH_HOME_DIR (default /var/cache/cariberita as root, else ~/.cache/cariberita), outside the repository, so a second start
 # reuses it. OpenSearch refuses to run as root, so as root the node runs as an unprivileged user
 # this script creates. Security is off: this node is for loopback use only.
@@ -37,6 +38,7 @@ MODULES=(
   "analysis-common:org.opensearch.analysis.common.CommonAnalysisPlugin"
   "mapper-extras-client:org.opensearch.index.mapper.MapperExtrasPlugin"
   "reindex-client:org.opensearch.index.reindex.ReindexPlugin"
+  "lang-mustache-client:org.opensearch.script.mustache.MustachePlugin"
 )
 # Jars the reindex module loads that the minimal distribution lacks (its remote-reindex client).
 REINDEX_EXTRA=(
@@ -49,6 +51,9 @@ REINDEX_EXTRA=(
   "commons-codec:commons-codec:1.16.1"
   "commons-logging:commons-logging:1.2"
 )
+
+# The template engine lang-mustache loads (its POM's version for OpenSearch 2.19).
+MUSTACHE_EXTRA=("com.github.spullara.mustache.java:compiler:0.9.14")
 
 log() { printf '[opensearch-local] %s\n' "$*" >&2; }
 
@@ -74,32 +79,33 @@ fetch() {
     >"$CACHE/mvn.log" 2>&1 || { cat "$CACHE/mvn.log" >&2; log "could not fetch $coords from Maven Central"; exit 1; }
 }
 
-install() {
-  [ -x "$DIST/bin/opensearch" ] && [ -f "$DIST/.complete" ] && return 0
-  command -v java >/dev/null || { log "java (17+) is required: apt-get install openjdk-17-jre-headless"; exit 1; }
-  command -v mvn >/dev/null || { log "maven is required: apt-get install maven"; exit 1; }
-  command -v unzip >/dev/null || { log "unzip is required: apt-get install unzip"; exit 1; }
-  mkdir -p "$CACHE"
-  local tmp; tmp="$(mktemp -d "$CACHE/download.XXXXXX")"
-  log "downloading OpenSearch $VERSION from Maven Central into $CACHE (once)"
-  fetch "org.opensearch.distribution.integ-test-zip:opensearch:$VERSION:zip" "$tmp"
-  rm -rf "$DIST"
-  unzip -q "$tmp/opensearch-$VERSION.zip" -d "$CACHE"
-  local entry artifact classname name
-  for entry in "${MODULES[@]}"; do
-    artifact="${entry%%:*}"; classname="${entry#*:}"; name="${artifact%-client}"
-    fetch "org.opensearch.plugin:$artifact:$VERSION" "$tmp"
-    mkdir -p "$DIST/modules/$name"
-    cp "$tmp/$artifact-$VERSION.jar" "$DIST/modules/$name/"
-    if [ "$name" = reindex ]; then
-      local extra
-      for extra in "${REINDEX_EXTRA[@]}"; do
-        fetch "$extra" "$tmp"
-        local rest="${extra#*:}"
-        cp "$tmp/${rest%%:*}-${rest#*:}.jar" "$DIST/modules/$name/"
-      done
-    fi
-    cat >"$DIST/modules/$name/plugin-descriptor.properties" <<PROPS
+# One module from Maven Central into $DIST/modules, with the jars it loads that the minimal
+# distribution lacks and, where it needs one, its security policy.
+install_module() {
+  local entry="$1" tmp="$2" artifact classname name extra rest
+  artifact="${entry%%:*}"; classname="${entry#*:}"; name="${artifact%-client}"
+  fetch "org.opensearch.plugin:$artifact:$VERSION" "$tmp"
+  rm -rf "$DIST/modules/$name"
+  mkdir -p "$DIST/modules/$name"
+  cp "$tmp/$artifact-$VERSION.jar" "$DIST/modules/$name/"
+  local extras=()
+  [ "$name" = reindex ] && extras=("${REINDEX_EXTRA[@]}")
+  [ "$name" = lang-mustache ] && extras=("${MUSTACHE_EXTRA[@]}")
+  for extra in "${extras[@]}"; do
+    fetch "$extra" "$tmp"
+    rest="${extra#*:}"
+    cp "$tmp/${rest%%:*}-${rest#*:}.jar" "$DIST/modules/$name/"
+  done
+  if [ "$name" = lang-mustache ]; then
+    # The module's own policy (the distribution ships it beside the jar; Maven's jar lacks it):
+    # mustache.java reflects over the objects it renders.
+    cat >"$DIST/modules/$name/plugin-security.policy" <<'POLICY'
+grant {
+  permission java.lang.RuntimePermission "accessDeclaredMembers";
+};
+POLICY
+  fi
+  cat >"$DIST/modules/$name/plugin-descriptor.properties" <<PROPS
 description=$name module (from Maven Central)
 version=$VERSION
 name=$name
@@ -110,6 +116,42 @@ custom.foldername=
 extended.plugins=
 has.native.controller=false
 PROPS
+}
+
+# A module listed above and missing from an installed distribution (a cache from before it was
+# listed): fetched on its own, so the cache is not downloaded again.
+install_missing_modules() {
+  local entry artifact missing=() tmp
+  for entry in "${MODULES[@]}"; do
+    artifact="${entry%%:*}"
+    [ -f "$DIST/modules/${artifact%-client}/plugin-descriptor.properties" ] || missing+=("$entry")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  tmp="$(mktemp -d "$CACHE/download.XXXXXX")"
+  for entry in "${missing[@]}"; do
+    log "adding module ${entry%%:*} to $DIST"
+    install_module "$entry" "$tmp"
+  done
+  rm -rf "$tmp"
+}
+
+install() {
+  if [ -x "$DIST/bin/opensearch" ] && [ -f "$DIST/.complete" ]; then
+    install_missing_modules
+    return 0
+  fi
+  command -v java >/dev/null || { log "java (17+) is required: apt-get install openjdk-17-jre-headless"; exit 1; }
+  command -v mvn >/dev/null || { log "maven is required: apt-get install maven"; exit 1; }
+  command -v unzip >/dev/null || { log "unzip is required: apt-get install unzip"; exit 1; }
+  mkdir -p "$CACHE"
+  local tmp; tmp="$(mktemp -d "$CACHE/download.XXXXXX")"
+  log "downloading OpenSearch $VERSION from Maven Central into $CACHE (once)"
+  fetch "org.opensearch.distribution.integ-test-zip:opensearch:$VERSION:zip" "$tmp"
+  rm -rf "$DIST"
+  unzip -q "$tmp/opensearch-$VERSION.zip" -d "$CACHE"
+  local entry
+  for entry in "${MODULES[@]}"; do
+    install_module "$entry" "$tmp"
   done
   rm -rf "$tmp"
   touch "$DIST/.complete"
