@@ -1,6 +1,7 @@
 """Did-you-mean on the real node corrects only a word that no field of the index holds: a rare
 word is not turned into a commoner neighbour, whether bodies or only titles hold it, and a typo
-still gets its spelling (search/suggest.py, ``spelling_section``)."""
+still gets its spelling, but only one that finds an article within the request's filters
+(search/suggest.py, ``spelling_section``; its ``collate`` needs the lang-mustache module)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 COMMON = 12  # articles holding each common neighbour: many more than the rare word
 
 
-def _article(n: int, title: str, body: str) -> dict[str, Any]:
+def _article(
+    n: int, title: str, body: str, category: str = "BERITA UTAMA / PERISTIWA"
+) -> dict[str, Any]:
     return {
         "id": f"uji-ejaan-{n}",
         "title": title,
         "body": body,
-        "category": "BERITA UTAMA / PERISTIWA",
+        "category": category,
         "published_at": f"2024-05-{1 + n % 28:02d}T08:00:00+07:00",
         "publisher": "kompas.com",
     }
@@ -37,6 +40,9 @@ def _records() -> Iterator[dict[str, Any]]:
         # Their neighbours, one or two edits away, in many bodies; and a town in titles and bodies.
         body = f"Asap pekat menyelimuti Mojokerto. Warga niatkan bergotong royong. {filler}"
         yield _article(10 + n, f"Kabar dari Mojokerto hari ke-{n}", body)
+    # Sport holds no Mojokerto: a spelling that finds nothing there is not offered there.
+    sport = f"Tim voli putri menang di final. {filler}"
+    yield _article(2, "Tim voli putri juara", sport, "Olahraga")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -48,8 +54,8 @@ def spelling_index(os_client, index_alias, settings) -> Iterator[str]:
         yield index_alias
 
 
-def _answer(q: str) -> dict[str, Any]:
-    reply = search(q=q)
+def _answer(q: str, **filters: Any) -> dict[str, Any]:
+    reply = search(q=q, **filters)
     assert reply.status == 200, reply.body
     return reply.body
 
@@ -65,3 +71,15 @@ def test_a_word_no_field_holds_still_gets_its_spelling():
     body = _answer("nojokerto")
     assert body["total"]["value"] == 0
     assert body["did_you_mean"] == "mojokerto"
+
+
+def test_a_spelling_is_offered_only_where_it_finds_an_article_within_the_filters():
+    inside = _answer("nojokerto", category="berita utama")
+    assert inside["total"]["value"] == 0
+    assert inside["did_you_mean"] == "mojokerto"
+    elsewhere = _answer("nojokerto", category="olahraga")
+    assert elsewhere["total"]["value"] == 0
+    assert elsewhere["did_you_mean"] is None
+    # Category narrows results only (a post_filter); dates narrow the facets too (the query's).
+    assert _answer("nojokerto", date_from="2024-01-01")["did_you_mean"] == "mojokerto"
+    assert _answer("nojokerto", date_to="2023-12-31")["did_you_mean"] is None

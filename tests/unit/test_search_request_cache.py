@@ -24,7 +24,7 @@ class RecordingClient:
 def body_for(**params: Any) -> dict[str, Any]:
     search = SearchParams.from_query(**params)
     body = query.search_body(search, 1000)
-    section = suggest.spelling_section(search.q) if search.q else None
+    section = suggest.spelling_section(search.q, query.scope(body)) if search.q else None
     if section:
         body["suggest"] = section
     return body

@@ -3,6 +3,7 @@ story; did-you-mean corrects only words no field of the index holds."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cariberita.index.mapping import SHOWN
@@ -44,7 +45,7 @@ def test_typos_are_looked_for_in_words_never_in_word_pairs():
 
 
 def _generator_edits(q: str) -> set[int | None]:
-    section = suggest.spelling_section(q)
+    section = suggest.spelling_section(q, [])
     assert section is not None
     return {g.get("max_edits") for g in section["spelling"]["phrase"]["direct_generator"]}
 
@@ -82,7 +83,7 @@ def test_an_index_without_stories_is_asked_without_the_collapse():
 
 
 def _section(q: str) -> dict[str, Any]:
-    section = suggest.spelling_section(q)
+    section = suggest.spelling_section(q, [])
     assert section is not None
     return section
 
@@ -122,3 +123,32 @@ def test_only_the_word_a_spelling_replaces_is_checked_against_the_titles():
     answer = _answer(["pemkot niatkan", "pemda nobatkan"], ("Bupati nobatkan duta",))
     # The first replaces the title's word; the second corrects the other word.
     assert suggest.spelling_candidates(answer, "pemkot nobatkan") == ["pemda nobatkan"]
+
+
+def test_a_spelling_is_checked_within_the_requests_filters_passed_as_a_parameter():
+    from cariberita.search import query
+    from cariberita.search.params import SearchParams
+
+    # A reader's filter value that looks like mustache stays data: it is never in the template.
+    params = SearchParams.from_query(q="gempa lonbok", category=["{{suggestion}} olahraga"])
+    body = query.search_body(params, 1000)
+    section = suggest.spelling_section(params.q, query.scope(body))
+    assert section is not None
+    collate = section[suggest.SPELLING]["phrase"]["collate"]
+    assert collate["params"] == {"filters": query.scope(body)}
+    assert "olahraga" in json.dumps(collate["params"])
+    assert "olahraga" not in collate["query"]["source"]
+    assert "prune" not in collate  # an option no article holds is dropped, not flagged
+
+
+def test_the_scope_of_a_search_is_its_filters_and_its_post_filter():
+    from cariberita.search import query
+    from cariberita.search.params import SearchParams
+
+    params = SearchParams.from_query(q="banjir", category=["nasional"], publisher=["kompas.com"])
+    body = query.search_body(params, 1000)
+    scope = query.scope(body)
+    assert scope[: len(body["query"]["bool"]["filter"])] == body["query"]["bool"]["filter"]
+    if "post_filter" in body:
+        assert scope[-1] == body["post_filter"]
+    assert "kompas.com" in json.dumps(scope) and "nasional" in json.dumps(scope)

@@ -128,6 +128,15 @@ def post_clauses(params: SearchParams) -> dict[str, dict[str, Any]]:
     }
 
 
+def scope(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every filter clause of a search ``body`` (from :func:`search_body`, rules applied): what
+    narrows its results, facets or not. A did-you-mean spelling is checked within them."""
+    clauses = list(body["query"]["bool"].get("filter", []))
+    if "post_filter" in body:
+        clauses.append(body["post_filter"])
+    return clauses
+
+
 def post_filter(params: SearchParams) -> dict[str, Any] | None:
     """The filters that narrow results but not the facets; None when there are none."""
     post = _clauses(params, post=True)

@@ -117,7 +117,10 @@ class SearchResponse(Schema):
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null at the end"
     )
-    did_you_mean: str | None = Field(description="A spelling that finds more articles")
+    did_you_mean: str | None = Field(
+        description="When the page has fewer than 3 articles: a spelling of the query that finds"
+        " an article within the same filters; else null"
+    )
 
 
 class Suggestion(Schema):

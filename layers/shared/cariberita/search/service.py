@@ -47,13 +47,15 @@ def search(
     started = time.perf_counter()
     position = cursor.decode(secret, params, params.cursor) if params.cursor else None
     first_page = position is None and params.page == 1
-    # Did-you-mean rides in the same request (suggest.py): one round trip per search.
-    spelling = suggest.spelling_section(params.q) if params.q and first_page else None
+    spelling = None
     response = None
     if params.collapse and position is not None and not legacy.is_legacy(store):
         response = collapse.page_after(store, params, timeout_ms, position, rules)
     if response is None or legacy.is_legacy(store):  # an index without stories: no collapse
         body = query.search_body(params, timeout_ms, position, rules)
+        # Did-you-mean rides in the same request (suggest.py): one round trip per search.
+        if params.q and first_page:
+            spelling = suggest.spelling_section(params.q, query.scope(body))
         if spelling:
             body["suggest"] = spelling
         response = store.search(body)

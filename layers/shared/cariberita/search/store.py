@@ -16,6 +16,7 @@ from opensearchpy import exceptions as os_errors
 from cariberita.errors import NotFound, SearchUnavailable
 from cariberita.observability import logger
 from cariberita.search.legacy import IndexShape, UnmappedField
+from cariberita.search.suggest import without_collate
 
 T = TypeVar("T")
 
@@ -39,9 +40,22 @@ class OpenSearchStore:
         self._timeout_s = timeout_ms / 1000
         # Whether the index predates stored fields (search/legacy.py): one per container.
         self.shape = IndexShape()
+        # Whether the cluster runs mustache templates (did-you-mean's check, search/suggest.py),
+        # learnt from its first refusal: one per container.
+        self.templates = True
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.shape.search(self._search, body)
+        if not self.templates:
+            return self.shape.search(self._search, without_collate(body))
+        try:
+            return self.shape.search(self._search, body)
+        except _NoTemplates:
+            self.templates = False
+            logger.warning(
+                "the cluster has no lang-mustache module: did-you-mean spellings are not "
+                "checked against the request's filters (docs/search.md, Did you mean)"
+            )
+            return self.shape.search(self._search, without_collate(body))
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
         cache = "true" if cacheable(body) else None
@@ -94,6 +108,8 @@ class OpenSearchStore:
                     "opensearch unavailable", extra={"status": status, "error": str(exc)[:500]}
                 )
                 raise SearchUnavailable(f"status {status}") from exc
+            if status == 400 and "script_lang not supported [mustache]" in str(exc):
+                raise _NoTemplates(str(exc)[:300]) from exc
             if status == 400 and "no mapping found for" in str(exc):
                 # An index from before ``story`` cannot collapse on it (search/legacy.py).
                 raise UnmappedField(str(exc)[:300]) from exc
@@ -128,6 +144,10 @@ def _has_text(node: Any) -> bool:
 
 class _DocumentMissing(Exception):
     pass
+
+
+class _NoTemplates(Exception):
+    """The cluster refused a mustache template (no lang-mustache module)."""
 
 
 def _is_missing_document(exc: os_errors.NotFoundError) -> bool:

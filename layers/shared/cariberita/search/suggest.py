@@ -2,8 +2,9 @@
 
 "Did you mean" rides in the search request itself (:func:`spelling_section`, a phrase suggester
 beside the query), so a search is one round trip. When the first page finds fewer than
-``FEW_HITS`` articles the response offers the suggester's top option as it is: it is not
-re-queried to check that it finds more (that cost two more round trips). A word the index holds
+``FEW_HITS`` articles the response offers the suggester's top option that finds an article
+within the request's filters: the suggester's ``collate`` query checks each option on the node,
+in the same request (it needs the ``lang-mustache`` module). A word the index holds
 is never corrected: only words no body holds get candidates (``suggest_mode: missing``), and a
 word a title on the page holds is kept (:func:`spelling_candidates`); ``confidence: 1`` keeps
 only spellings the index's own word statistics rate above what the reader typed, so a correct
@@ -44,6 +45,15 @@ FEW_HITS = 3
 SPELLING_MAX_WORDS = 4
 # The name of the phrase suggester in a search body (:func:`spelling_section`).
 SPELLING = "spelling"
+# The check of each spelling (a mustache template; ``{{suggestion}}`` is the option's text): an
+# article holds every word of it, unstemmed, in its title or body, within the request's filters.
+# The filters are a parameter rendered as JSON, never pasted into the template, so no filter
+# value is read as mustache.
+_COLLATE = (
+    '{"bool": {"must": [{"multi_match": {"query": "{{suggestion}}", "type": "cross_fields",'
+    ' "fields": ["title.exact", "body.exact"], "operator": "and"}}],'
+    ' "filter": {{#toJson}}filters{{/toJson}}}}'
+)
 _TITLE_WORDS = re.compile(r"\w+")
 
 
@@ -158,8 +168,10 @@ def _phrase(field: str, edits: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def spelling_section(q: str) -> dict[str, Any] | None:
+def spelling_section(q: str, scope: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The ``suggest`` section of a search body for ``q``; None when ``q`` is too long for one.
+    ``scope``: the request's filter clauses (:func:`cariberita.search.query.scope`); an option
+    that no article within them holds is dropped on the node (``collate``, not pruned).
 
     A phrase suggester over the bodies' unstemmed words (stems are not words a reader would
     type). ``suggest_mode: missing`` on one field cannot see the other: a word found only in
@@ -178,10 +190,20 @@ def spelling_section(q: str) -> dict[str, Any] | None:
         return None
     longest = max((len(part) for word in words for part in fold(word)), default=0)
     edits = {"max_edits": 1} if longest > FUZZY_TWO_EDITS_MAX_LETTERS else {}
-    return {
-        "text": q,
-        SPELLING: _phrase("body.exact", edits),
-    }
+    phrase = _phrase("body.exact", edits)
+    phrase["phrase"]["collate"] = {"query": {"source": _COLLATE}, "params": {"filters": scope}}
+    return {"text": q, SPELLING: phrase}
+
+
+def without_collate(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with its spelling options unchecked: for a cluster without the lang-mustache
+    module (Amazon OpenSearch Service has it; a self-managed cluster may not), where a collate
+    fails the whole search. The options then come back as the suggester rates them."""
+    phrase = body.get("suggest", {}).get(SPELLING, {}).get("phrase")
+    if not isinstance(phrase, dict) or "collate" not in phrase:
+        return body
+    unchecked = {k: v for k, v in phrase.items() if k != "collate"}
+    return {**body, "suggest": {**body["suggest"], SPELLING: {"phrase": unchecked}}}
 
 
 def top_spelling(response: dict[str, Any], q: str) -> str | None:
