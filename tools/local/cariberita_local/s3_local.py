@@ -91,6 +91,12 @@ class LocalS3:
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         os.environ.update(aws_environment(self.endpoint))
+        # The functions build their S3 client once per container, from the environment: one
+        # built before this server (an earlier stack, a benchmark's own moto in this process)
+        # would read and write elsewhere, and every upload here would fail.
+        from cariberita.storage import s3_client
+
+        s3_client.cache_clear()
         self.s3 = boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION)
         self.sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=REGION)
         self.s3.create_bucket(
