@@ -33,6 +33,16 @@ def test_validate_a_broken_batch_exits_1_and_names_each_bad_line(capsys):
     assert "line 8: record: an article is a JSON object, got list" in err
 
 
+def test_validate_names_an_id_the_batch_repeats(tmp_path, capsys):
+    path = tmp_path / "dua-kali.ndjson"
+    record = {"id": "sama-1", "title": "Judul", "body": "Isi berita.", "published_at": "2024-03-01"}
+    path.write_text(json.dumps(record) + "\n" + json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 0  # not an error: the newer copy is kept
+    out, err = capsys.readouterr()
+    assert json.loads(out)["repeated"] == [{"line": 2, "id": "sama-1", "first": 1}]
+    assert "line 2: id 'sama-1' again (line 1)" in err
+
+
 def test_validate_the_real_seed_page_shows_what_will_be_indexed(article_data_dir, capsys):
     page = article_data_dir / "samples" / "mojokerto-pelayanan-publik.txt"
     assert main(["validate", "--quiet", "--show", str(page)]) == 0

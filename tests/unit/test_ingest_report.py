@@ -113,3 +113,15 @@ def test_an_id_utf8_cannot_encode_is_echoed_as_its_escape_so_the_report_can_be_s
     text = report.finish().to_json()
     text.encode("utf-8")
     assert report.rejected[0]["id"] == "\\ud800"
+
+
+def test_repeated_ids_are_listed_up_to_a_bound_and_counted_beyond():
+    from cariberita.ingest.report import MAX_REPEATED_LISTED
+
+    report = Report("b", "k", max_listed=1_000)
+    for n in range(2, 5_002):
+        report.repeat("line", n, "i" * 900, 1)
+    assert len(report.repeated) == MAX_REPEATED_LISTED
+    assert report.repeated_not_listed == 5_000 - MAX_REPEATED_LISTED
+    assert len(report.repeated[0]["id"]) == MAX_ECHO_CHARS
+    assert len(report.finish().to_json()) < 50_000

@@ -440,3 +440,35 @@ def test_an_older_put_that_finishes_while_a_newer_one_writes_stays_held_by_the_k
     bucket.remove(_B, _K)
     svc.handle(ObjectEvent("removed", _B, _K, None, "12"), Deadline())
     assert index.articles == {}
+
+
+def test_an_id_repeated_in_one_object_is_listed_and_the_index_keeps_one_article(
+    service, bucket, index
+):
+    report = upload(
+        service,
+        bucket,
+        "uploads/dua-kali.ndjson",
+        ndjson(
+            article("x", "Lama", "2024-03-01"),
+            article("x", "Baru", "2024-03-02"),
+            article("y", "Satu", "2024-03-01"),
+            article("y", "Sama", "2024-03-01"),  # a tie: the later record is kept
+        ),
+    )
+    assert titles(index) == {"x": "Baru", "y": "Sama"}
+    assert report["repeated"] == [
+        {"line": 2, "id": "x", "first": 1},
+        {"line": 4, "id": "y", "first": 3},
+    ]
+    assert report["repeated_not_listed"] == 0
+    # Every record is still accounted for; the index holds one article per id.
+    assert report["counts"]["received"] == 4 and report["counts"]["valid"] == 4
+    assert report["counts"]["indexed"] + report["counts"]["updated"] == 4
+
+
+def test_an_object_without_repeated_ids_lists_none(service, bucket):
+    report = upload(
+        service, bucket, "uploads/sekali.ndjson", ndjson(article("x", "A", "2024-03-01"))
+    )
+    assert report["repeated"] == [] and report["repeated_not_listed"] == 0

@@ -127,6 +127,14 @@ def summary(report: Report) -> str:
         lines.append(f"  {where}: {entry['reason']}")
     if report.rejected_not_listed:
         lines.append(f"  ... and {report.rejected_not_listed} more")
+    for entry in report.repeated:
+        unit = next(u for u in ("line", "row", "item", "page") if u in entry)
+        lines.append(
+            f"  {unit} {entry[unit]}: id {entry['id']!r} again ({unit} {entry['first']}): "
+            "one article, the newer copy kept (on a tie, the later record)"
+        )
+    if report.repeated_not_listed:
+        lines.append(f"  ... and {report.repeated_not_listed} more repeated id(s)")
     return "\n".join(lines)
 
 

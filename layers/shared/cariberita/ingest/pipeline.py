@@ -52,6 +52,7 @@ def _operations(
     # A dry run's stamp; the OpenSearch writer stamps each bulk request again when it sends it
     # (a reindex's catch-up looks for late writes by it, and this runs up to 300 s earlier).
     ingested_at = datetime.now(UTC)
+    first_of: dict[str, int] = {}  # id -> position of the object's first record with it
     for raw in records:
         if raw.stop is not None:
             report.stop_reading(raw.stop, raw.unit, raw.position, raw.error or raw.stop)
@@ -71,6 +72,9 @@ def _operations(
             )
             continue
         report.counts["valid"] += 1
+        first = first_of.setdefault(item.id, raw.position)
+        if first != raw.position:
+            report.repeat(raw.unit, raw.position, item.id, first)
         position: Position = (raw.unit, raw.position, item.id)
         if isinstance(item, Tombstone):
             yield DeleteArticle(item.id, item.version), position

@@ -34,6 +34,9 @@ COUNTS = (
 )
 SETTLED = ("indexed", "updated", "skipped_older", "deleted", "rejected", "not_read")
 MAX_ECHO_CHARS = 200
+# Repeated ids listed per report (the rest counted): an editor needs a few to find the cause,
+# and the list must not double a report's bound beside a full list of rejections.
+MAX_REPEATED_LISTED = 100
 ELLIPSIS = "…"
 
 
@@ -77,6 +80,11 @@ class Report:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     rejected: list[dict[str, Any]] = field(default_factory=list)
     rejected_not_listed: int = 0
+    # Records whose id an earlier record of this object already had: each is written all the
+    # same (newer wins, so the index keeps one article per id); listed so that an editor who
+    # counts articles learns why the index holds fewer than the object's valid records.
+    repeated: list[dict[str, Any]] = field(default_factory=list)
+    repeated_not_listed: int = 0
     retried: int = 0
     bytes_read: int = 0
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -92,6 +100,13 @@ class Report:
         if article_id:
             entry["id"] = clip(article_id)
         self.rejected.append(entry)
+
+    def repeat(self, unit: str, position: int, article_id: str, first: int) -> None:
+        """Record ``position`` has the id of record ``first`` (listed while the list has room)."""
+        if len(self.repeated) >= min(self.max_listed, MAX_REPEATED_LISTED):
+            self.repeated_not_listed += 1
+            return
+        self.repeated.append({unit: position, "id": clip(article_id), "first": first})
 
     def stop_reading(
         self, kind: Literal["incomplete", "over_limit"], unit: str, position: int, reason: str
@@ -150,6 +165,8 @@ class Report:
             "counts": dict(self.counts),
             "rejected": list(self.rejected),
             "rejected_not_listed": self.rejected_not_listed,
+            "repeated": list(self.repeated),
+            "repeated_not_listed": self.repeated_not_listed,
             "retried": self.retried,
             "bytes_read": self.bytes_read,
             "started_at": self.started_at.isoformat(),
