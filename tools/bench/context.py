@@ -10,6 +10,9 @@ from typing import Any
 
 from bench.profile import Profile
 
+# What ingest creates beside an alias (cariberita.ingest): uploads, tombstones, editors' rules.
+SIDE_INDEXES = ("uploads", "tombstones", "rules")
+
 
 @dataclass
 class Context:
@@ -41,7 +44,9 @@ class Context:
 
         def drop() -> None:
             names = aliased_indices(self.client, alias_or_index) or (alias_or_index,)
-            for name in names:
+            # The ingest path keeps its bookkeeping in side indexes named after the alias.
+            side = tuple(f"{alias_or_index}-{part}" for part in SIDE_INDEXES)
+            for name in (*names, *side):
                 if name.startswith("bench-"):
                     self.client.indices.delete(index=name, ignore_unavailable=True)
 

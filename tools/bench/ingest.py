@@ -12,7 +12,7 @@ from cariberita_local.lambda_runtime import sqs_s3_event
 from opensearchpy import helpers
 
 from bench import documents
-from bench.context import Context
+from bench.context import SIDE_INDEXES, Context
 from bench.env import load_handler, unique
 from bench.events import bench_context, quiet
 from bench.profile import MB
@@ -35,7 +35,8 @@ def _fresh_alias(ctx: Context, prefix: str) -> str:
 def _drop(ctx: Context, alias: str) -> None:
     from cariberita.index.manager import aliased_indices
 
-    for name in aliased_indices(ctx.client, alias):
+    side = [f"{alias}-{part}" for part in SIDE_INDEXES]
+    for name in [*aliased_indices(ctx.client, alias), *side]:
         ctx.client.indices.delete(index=name, ignore_unavailable=True)
 
 

@@ -40,6 +40,7 @@ def _light_index(ctx: Context) -> str:
         },
     )
     ctx.on_exit(lambda: ctx.client.indices.delete(index=f"{alias}-v1", ignore_unavailable=True))
+    ctx.drop_index_later(alias)  # and the side indexes the ingest child creates beside it
     return alias
 
 
