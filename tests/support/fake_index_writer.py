@@ -118,11 +118,16 @@ class FakeIndexWriter:
         return ItemOutcome("deleted")
 
 
+# What the OpenSearch lease store asks of the deadline for each request (its default timeout).
+REQUEST_TIMEOUT_S = 10.0
+
+
 @dataclass
 class FakeLeaseStore:
     """An in-memory ``LeaseStore``: compare-and-set on a counter per lease, as OpenSearch's
     ``if_seq_no``. ``unavailable`` makes every call fail as an unreachable index; ``writes``
-    counts the writes that went through."""
+    counts the writes that went through. Like the OpenSearch adapter, a call asks the deadline
+    for its request's timeout first (OutOfTime when the invocation has none left)."""
 
     leases: dict[str, tuple[LeaseState, int]] = field(default_factory=dict)
     unavailable: bool = False
@@ -130,6 +135,7 @@ class FakeLeaseStore:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def read_lease(self, name: str, deadline: Deadline) -> tuple[LeaseState, Token] | None:
+        deadline.request_timeout_s(REQUEST_TIMEOUT_S, "read the lease")
         if self.unavailable:
             raise IndexUnavailable("unreachable")
         with self._lock:
@@ -139,6 +145,7 @@ class FakeLeaseStore:
     def write_lease(
         self, name: str, state: LeaseState, token: Token | None, deadline: Deadline
     ) -> bool:
+        deadline.request_timeout_s(REQUEST_TIMEOUT_S, "write the lease")
         if self.unavailable:
             raise IndexUnavailable("unreachable")
         with self._lock:

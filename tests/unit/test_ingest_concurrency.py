@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Collection
 
 import pytest
-from cariberita.ingest.deadline import Deadline
+from cariberita.ingest.deadline import RELEASE_RESERVE_MS, REQUEST_RESERVE_MS, Deadline
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.lease import WORK_MS, Lease, LeaseBusy, LeaseLost, Leases, LeaseState
 from cariberita.ingest.service import IngestService
@@ -288,6 +288,19 @@ def test_a_renewal_the_index_does_not_answer_is_tried_again_later(leases, time_)
     leases.store.unavailable = False
     lease.keep()
     assert leases.store.leases[BUCKET][0].expires_at_ms == int(time_.now * 1000) + leases.ttl_ms
+
+
+def test_a_request_that_runs_to_its_timeout_leaves_time_to_free_the_lease(leases):
+    # A bulk request may run until its timeout; under the lease that timeout leaves room for
+    # the release (RELEASE_RESERVE_MS), or the bucket's next messages would wait out the TTL.
+    clock = Clock(20_000)
+    deadline = Deadline(clock, margin_ms=15_000)
+    with leases.hold(BUCKET, deadline) as lease:
+        work = deadline.kept_by(lease.keep)
+        clock.remaining_ms -= int(work.request_timeout_s(30.0) * 1000)  # it timed out
+        assert clock.remaining_ms == REQUEST_RESERVE_MS + RELEASE_RESERVE_MS
+
+    assert leases.store.holder(BUCKET) is None
 
 
 def test_release_keeps_a_waiters_claim_and_frees_the_lease(leases, time_):

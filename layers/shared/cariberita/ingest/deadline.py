@@ -9,6 +9,11 @@ from typing import Any
 # What a request must leave of the invocation: time to give up, log and return the batch's
 # failures, so that SQS redelivers the message instead of Lambda killing the invocation.
 REQUEST_RESERVE_MS = 1_000
+# What work under the bucket's ingest lease (``kept_by``) leaves beyond that for releasing it:
+# two small requests (read, compare-and-set). Without it a bulk request could run to the last
+# second, the release would find no time left, and the bucket's next messages would wait out
+# the lease's expiry (INGEST_LEASE_TTL_S) for nothing.
+RELEASE_RESERVE_MS = 2_000
 MIN_REQUEST_S = 0.1
 
 
@@ -25,6 +30,7 @@ class Deadline:
     ``margin_ms``: no new work (a bulk request, a backoff sleep) starts with less time left.
     ``keep``: called before each check and each request's timeout, so work that holds the
     bucket's ingest lease renews it as it goes (``ingest/lease.py``); it may raise to stop.
+    ``reserve_ms``: what each request's timeout leaves of the invocation.
     """
 
     def __init__(
@@ -32,10 +38,12 @@ class Deadline:
         context: Any | None = None,
         margin_ms: int = 15_000,
         keep: Callable[[], None] | None = None,
+        reserve_ms: int = REQUEST_RESERVE_MS,
     ) -> None:
         self._context = context
         self._margin_ms = margin_ms
         self._keep = keep
+        self._reserve_ms = reserve_ms
 
     @property
     def request_id(self) -> str | None:
@@ -44,8 +52,9 @@ class Deadline:
         return value if isinstance(value, str) else None
 
     def kept_by(self, keep: Callable[[], None]) -> Deadline:
-        """The same deadline, calling ``keep`` before each check and each request."""
-        return Deadline(self._context, self._margin_ms, keep)
+        """The same deadline, calling ``keep`` before each check and each request, whose
+        requests also leave ``RELEASE_RESERVE_MS`` for releasing what ``keep`` keeps."""
+        return Deadline(self._context, self._margin_ms, keep, self._reserve_ms + RELEASE_RESERVE_MS)
 
     def remaining_ms(self) -> float:
         if self._context is None:
@@ -76,7 +85,7 @@ class Deadline:
         """
         if self._keep is not None:
             self._keep()
-        budget_s = (self.remaining_ms() - REQUEST_RESERVE_MS) / 1000
+        budget_s = (self.remaining_ms() - self._reserve_ms) / 1000
         if budget_s < MIN_REQUEST_S:
             raise OutOfTime(f"no time left to {what}")
         return min(cap_s, budget_s)
