@@ -26,6 +26,10 @@ def delivery(monkeypatch, fresh_index_alias, fault_proxy, s3_bucket) -> Delivery
     monkeypatch.setenv("OPENSEARCH_MAX_RETRIES", "1")
     monkeypatch.setenv("INGEST_TIME_MARGIN_MS", "1000")
     monkeypatch.setenv("BULK_MAX_ACTIONS", "20")
+    # An invocation whose time runs out entirely (the deadline scenario) is one Lambda would
+    # kill: its lease expires instead of being released, and redelivery waits for that. The
+    # shortest TTL the settings allow keeps that wait to 30 s of the suite, not 120 s.
+    monkeypatch.setenv("INGEST_LEASE_TTL_S", "30")
     return Delivery(load_handler_module("ingest").lambda_handler, s3_bucket)
 
 
