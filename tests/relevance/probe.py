@@ -13,14 +13,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 from pathlib import Path
 
-from cariberita.config import Settings
-from cariberita.opensearch_client import build_client
-
 from tests.relevance import known_items, systems
-from tests.relevance.full_corpus import corpus_records
 
 
 def load(path: Path) -> list[known_items.Judged]:
@@ -33,18 +28,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("probe", type=Path)
     args = parser.parse_args()
-    data_dir = Path(os.environ.get("ARTICLE_DATA_DIR", "../shared/data"))
-    endpoint = os.environ.get("OPENSEARCH_ENDPOINT", "http://127.0.0.1:9200")
-    client = build_client(Settings(OPENSEARCH_ENDPOINT=endpoint, OPENSEARCH_TIMEOUT_S=120))
-    names = systems.ensure_indices(client, data_dir, "relevance-tune")
-    same = known_items.copies(corpus_records(data_dir))
+    bench = systems.Workbench.from_env()
     judged = load(args.probe)
     print(f"sha256 {hashlib.sha256(args.probe.read_bytes()).hexdigest()}  {args.probe}")
-    with systems.handler_env(endpoint, names["ours"]):
-        rows = {"ours": known_items.evaluate(judged, systems.ours(), same)}
-    for system in systems.BASELINES:
-        ranker = systems.baseline(client, names[system])
-        rows[system] = known_items.evaluate(judged, ranker, same)
+    rows = {system: bench.evaluate(judged, system) for system in ("ours", *systems.BASELINES)}
     table = {system: known_items.summarise(r) for system, r in rows.items()}
     kinds = [k for k in known_items.KINDS if k in table["ours"]] + ["all"]
     print(f"\n{'kind':<14}" + "".join(f"{s:>22}" for s in table))

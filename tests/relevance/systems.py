@@ -10,13 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from cariberita.config import Settings
+from cariberita.opensearch_client import build_client
 from opensearchpy import OpenSearch
 
-from tests.relevance import full_corpus
+from tests.relevance import full_corpus, known_items
 from tests.relevance.api import env, search
 from tests.relevance.baseline import baseline_ranking
+from tests.relevance.full_corpus import corpus_records
 from tests.relevance.known_items import Ranker
 
 BASELINES = {"indonesian": "indonesian", "bm25": "standard"}
@@ -65,3 +70,30 @@ def ours() -> Ranker:
 
 def baseline(client: OpenSearch, index: str) -> Ranker:
     return lambda q: baseline_ranking(client, index, q)
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """The tuning aid's node (``OPENSEARCH_ENDPOINT``, else the local one): the three systems'
+    ``relevance-tune-*`` indices, built when missing, and the corpus's story copies."""
+
+    endpoint: str
+    client: OpenSearch
+    names: dict[str, str]
+    same_story: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_env(cls) -> Workbench:
+        data_dir = Path(os.environ.get("ARTICLE_DATA_DIR", "../shared/data"))
+        endpoint = os.environ.get("OPENSEARCH_ENDPOINT", "http://127.0.0.1:9200")
+        client = build_client(Settings(OPENSEARCH_ENDPOINT=endpoint, OPENSEARCH_TIMEOUT_S=120))
+        names = ensure_indices(client, data_dir, "relevance-tune")
+        return cls(endpoint, client, names, known_items.copies(corpus_records(data_dir)))
+
+    def evaluate(self, judged: list[known_items.Judged], system: str) -> list[dict[str, Any]]:
+        """One row per query (known_items.evaluate) for ``ours`` or a baseline."""
+        if system == "ours":
+            with handler_env(self.endpoint, self.names["ours"]):
+                return known_items.evaluate(judged, ours(), self.same_story)
+        ranker = baseline(self.client, self.names[system])
+        return known_items.evaluate(judged, ranker, self.same_story)

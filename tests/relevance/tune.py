@@ -9,14 +9,8 @@ Reads ``known_items/tuning.json`` and never the holdout file. Indices are kept b
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
-
-from cariberita.config import Settings
-from cariberita.opensearch_client import build_client
 
 from tests.relevance import known_items, systems
-from tests.relevance.full_corpus import corpus_records
 
 
 def main() -> None:
@@ -24,19 +18,13 @@ def main() -> None:
     parser.add_argument("--kind")
     parser.add_argument("--baselines", action="store_true", help="also score the baselines")
     args = parser.parse_args()
-    data_dir = Path(os.environ.get("ARTICLE_DATA_DIR", "../shared/data"))
-    endpoint = os.environ.get("OPENSEARCH_ENDPOINT", "http://127.0.0.1:9200")
-    client = build_client(Settings(OPENSEARCH_ENDPOINT=endpoint, OPENSEARCH_TIMEOUT_S=120))
-    names = systems.ensure_indices(client, data_dir, "relevance-tune")
-    same = known_items.copies(corpus_records(data_dir))
+    bench = systems.Workbench.from_env()
     judged = [j for j in known_items.load(known_items.TUNING) if args.kind in (None, j.kind)]
-    with systems.handler_env(endpoint, names["ours"]):
-        rows = known_items.evaluate(judged, systems.ours(), same)
+    rows = bench.evaluate(judged, "ours")
     table = {"ours": known_items.summarise(rows)}
     if args.baselines:
         for system in systems.BASELINES:
-            ranker = systems.baseline(client, names[system])
-            table[system] = known_items.summarise(known_items.evaluate(judged, ranker, same))
+            table[system] = known_items.summarise(bench.evaluate(judged, system))
     for row in rows:
         if row["rank"] != 1:
             print(f"{row['kind']:<13} rank={row['rank']!s:<4} {row['q']}  [{row['target']}]")
