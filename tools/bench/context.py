@@ -10,8 +10,17 @@ from typing import Any
 
 from bench.profile import Profile
 
-# What ingest creates beside an alias (cariberita.ingest): uploads, tombstones, editors' rules.
-SIDE_INDEXES = ("uploads", "tombstones", "rules")
+
+def created_under(client: Any, alias_or_index: str) -> list[str]:
+    """The indices behind a name (its alias targets, else itself) and the side indexes ingest
+    keeps beside an alias (upload records and leases, tombstones, editors' rules)."""
+    from cariberita.index.manager import aliased_indices
+    from cariberita.ingest.opensearch_indexes import tombstones_index, uploads_index
+    from cariberita.rules.opensearch_store import rules_index
+
+    names = list(aliased_indices(client, alias_or_index) or (alias_or_index,))
+    side = (uploads_index, tombstones_index, rules_index)
+    return names + [index(alias_or_index) for index in side]
 
 
 @dataclass
@@ -39,14 +48,11 @@ class Context:
                 print(f"[bench] cleanup failed: {exc}", file=sys.stderr)
 
     def drop_index_later(self, alias_or_index: str) -> None:
-        """Delete what we created under this name (alias targets too) at the end of the run."""
-        from cariberita.index.manager import aliased_indices
+        """Delete what we created under this name (alias targets and ingest's side indexes
+        too) at the end of the run."""
 
         def drop() -> None:
-            names = aliased_indices(self.client, alias_or_index) or (alias_or_index,)
-            # The ingest path keeps its bookkeeping in side indexes named after the alias.
-            side = tuple(f"{alias_or_index}-{part}" for part in SIDE_INDEXES)
-            for name in (*names, *side):
+            for name in created_under(self.client, alias_or_index):
                 if name.startswith("bench-"):
                     self.client.indices.delete(index=name, ignore_unavailable=True)
 

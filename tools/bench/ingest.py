@@ -12,7 +12,7 @@ from cariberita_local.lambda_runtime import sqs_s3_event
 from opensearchpy import helpers
 
 from bench import documents
-from bench.context import SIDE_INDEXES, Context
+from bench.context import Context, created_under
 from bench.env import load_handler, unique
 from bench.events import bench_context, quiet
 from bench.profile import MB
@@ -33,10 +33,7 @@ def _fresh_alias(ctx: Context, prefix: str) -> str:
 
 
 def _drop(ctx: Context, alias: str) -> None:
-    from cariberita.index.manager import aliased_indices
-
-    side = [f"{alias}-{part}" for part in SIDE_INDEXES]
-    for name in [*aliased_indices(ctx.client, alias), *side]:
+    for name in created_under(ctx.client, alias):
         ctx.client.indices.delete(index=name, ignore_unavailable=True)
 
 

@@ -39,8 +39,7 @@ def _light_index(ctx: Context) -> str:
             "aliases": {alias: {"is_write_index": True}},
         },
     )
-    ctx.on_exit(lambda: ctx.client.indices.delete(index=f"{alias}-v1", ignore_unavailable=True))
-    ctx.drop_index_later(alias)  # and the side indexes the ingest child creates beside it
+    ctx.drop_index_later(alias)  # -v1 and the side indexes the ingest child creates beside it
     return alias
 
 
