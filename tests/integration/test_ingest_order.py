@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from cariberita.ingest.opensearch_writer import OpenSearchIndexWriter
+from cariberita.ingest.writer import IndexUnavailable
 from opensearchpy import exceptions as os_errors
 
 from tests.support.events import s3_event_message
@@ -217,3 +219,48 @@ def test_ingesting_into_a_missing_alias_fails_for_redelivery_and_creates_nothing
     for name in (missing, f"{missing}-uploads", f"{missing}-tombstones"):
         with pytest.raises(os_errors.NotFoundError):
             os_client.indices.get(index=name)
+
+
+# --- a failed delivery's report never covers a newer event's ---------------------------------
+
+
+@pytest.fixture
+def unreachable_records(monkeypatch):
+    """The index answers the lease but not the upload-record read that follows (a timeout on a
+    busy node): the delivery fails before it can learn whether it is stale."""
+
+    def fail(self, upload, deadline=None):
+        raise IndexUnavailable("upload record read timed out")
+
+    return lambda: monkeypatch.setattr(OpenSearchIndexWriter, "upload_record", fail)
+
+
+def test_a_late_older_event_that_fails_leaves_the_newer_report(
+    bucket, lambda_context, alias, unreachable_records
+):
+    v1 = put(bucket, "uploads/a.ndjson", ndjson(article("a", "Lama")))
+    v2 = put(bucket, "uploads/a.ndjson", ndjson(article("a", "Baru", "2024-03-02")))
+    assert deliver(lambda_context, bucket, "uploads/a.ndjson", PUT, "0B", v2) == OK
+    assert report(bucket, "uploads/a.ndjson")["sequencer"] == "0B"
+
+    unreachable_records()
+    response = deliver(lambda_context, bucket, "uploads/a.ndjson", PUT, "0A", v1)
+
+    assert len(response["batchItemFailures"]) == 1  # redelivered, as any failure
+    stands = report(bucket, "uploads/a.ndjson")
+    assert (stands["status"], stands["sequencer"]) == ("ok", "0B")
+
+
+def test_a_newer_event_that_fails_reports_retrying_over_the_older_report(
+    bucket, lambda_context, alias, unreachable_records
+):
+    v1 = put(bucket, "uploads/a.ndjson", ndjson(article("a", "Lama")))
+    assert deliver(lambda_context, bucket, "uploads/a.ndjson", PUT, "0A", v1) == OK
+    v2 = put(bucket, "uploads/a.ndjson", ndjson(article("a", "Baru", "2024-03-02")))
+
+    unreachable_records()
+    response = deliver(lambda_context, bucket, "uploads/a.ndjson", PUT, "0B", v2)
+
+    assert len(response["batchItemFailures"]) == 1
+    replaced = report(bucket, "uploads/a.ndjson")
+    assert (replaced["status"], replaced["sequencer"]) == ("retrying", "0B")

@@ -40,6 +40,7 @@ def text(value: Any) -> str:
 
 
 RULES_PREFIX = {"Fn::FindInMap": ["Constants", "Paths", "Rules"]}
+REPORTS_PREFIX = {"Fn::FindInMap": ["Constants", "Paths", "Reports"]}
 
 # X-Ray has no resource-level permissions: these two actions are the only ones on "*".
 UNSCOPABLE = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -116,7 +117,7 @@ def test_search_reads_the_cursor_key_and_no_other_secret(cfn):
     assert read["Resource"] == {"Ref": "CursorSecret"}
 
 
-def test_ingest_reads_uploads_and_rules_and_writes_reports_only(cfn):
+def test_ingest_reads_uploads_rules_and_reports_and_writes_reports_only(cfn):
     by_sid = {s["Sid"]: s for s in statements(cfn["Resources"]["IngestFunctionRole"])}
     assert set(as_list(by_sid["ReadUploads"]["Action"])) == {"s3:GetObject", "s3:GetObjectVersion"}
     assert "/${UploadPrefix}*" in text(by_sid["ReadUploads"]["Resource"])
@@ -125,15 +126,21 @@ def test_ingest_reads_uploads_and_rules_and_writes_reports_only(cfn):
         "Fn::Sub": ["${ArticlesBucket.Arn}/${Rules}*", {"Rules": RULES_PREFIX}]
     }
     reads = [s for s in by_sid.values() if "s3:GetObject" in as_list(s["Action"])]
-    assert {s["Sid"] for s in reads} == {"ReadUploads", "ReadRules"}
+    assert {s["Sid"] for s in reads} == {"ReadUploads", "ReadRules", "ReadReports"}
+    # Its own reports, read before a failure is reported over them.
+    assert by_sid["ReadReports"]["Action"] == "s3:GetObject"
+    assert by_sid["ReadReports"]["Resource"] == {
+        "Fn::Sub": ["${ArticlesBucket.Arn}/${Reports}*", {"Reports": REPORTS_PREFIX}]
+    }
     assert by_sid["WriteReports"]["Action"] == "s3:PutObject"
     assert "/${Reports}*" in text(by_sid["WriteReports"]["Resource"])
     s3_actions = [a for s in by_sid.values() for a in as_list(s["Action"]) if a.startswith("s3:")]
     assert "s3:DeleteObject" not in s3_actions
 
 
-def test_ingest_may_list_only_the_upload_and_rules_prefixes(cfn):
-    # With ListBucket, a missing object is a 404 (skipped), not a 403 (retried into the DLQ).
+def test_ingest_may_list_only_the_upload_rules_and_reports_prefixes(cfn):
+    # With ListBucket, a missing object is a 404 (skipped), not a 403 (retried into the DLQ),
+    # and a key without a report reads as none.
     by_sid = {s["Sid"]: s for s in statements(cfn["Resources"]["IngestFunctionRole"])}
     listing = by_sid["ListUploads"]
     assert listing["Action"] == "s3:ListBucket"
@@ -143,6 +150,7 @@ def test_ingest_may_list_only_the_upload_and_rules_prefixes(cfn):
             "s3:prefix": [
                 {"Fn::Sub": "${UploadPrefix}*"},
                 {"Fn::Sub": ["${Rules}*", {"Rules": RULES_PREFIX}]},
+                {"Fn::Sub": ["${Reports}*", {"Reports": REPORTS_PREFIX}]},
             ]
         }
     }

@@ -20,6 +20,8 @@ class FakeUploadStore:
     reports: dict[tuple[str, str], str] = field(default_factory=dict)
     # Every version of each key, oldest first: (version id, bytes).
     history: dict[tuple[str, str], list[tuple[str, bytes]]] = field(default_factory=dict)
+    # Reading a report raises (S3 unreachable, or no permission to read it).
+    report_reads_fail: bool = False
     _made: int = 0
 
     def put(self, bucket: str, key: str, data: bytes) -> str:
@@ -63,6 +65,11 @@ class FakeUploadStore:
 
     def write_report(self, bucket: str, key: str, text: str) -> None:
         self.reports[(bucket, key)] = text
+
+    def read_report(self, bucket: str, key: str) -> str | None:
+        if self.report_reads_fail:
+            raise ConnectionError("the bucket is unreachable")
+        return self.reports.get((bucket, key))
 
     def report(self, bucket: str, key: str) -> dict[str, Any]:
         """The report written at ``key`` (under the reports prefix), parsed."""

@@ -181,6 +181,60 @@ def test_an_unreachable_index_raises_for_redelivery(service, bucket, index):
     assert bucket.report(BUCKET, "reports/uploads/a.ndjson.json")["status"] == "retrying"
 
 
+def test_a_late_older_event_that_fails_leaves_the_newer_uploads_report(service, bucket, index):
+    # S3 delivers the events of two uploads of one key out of order: the newer (03) is applied,
+    # then the older (01) arrives while the index is unreachable. Before, its retrying report
+    # covered the newer upload's, and its redelivery, found stale, wrote nothing to undo it.
+    upload(
+        service, bucket, "uploads/a.ndjson", ndjson(article("a", "Baru", "2024-03-02")), seq="03"
+    )
+    index.unavailable = True
+    with pytest.raises(IndexUnavailable):
+        service.handle(created("uploads/a.ndjson", "01"), Deadline())
+    index.unavailable = False
+    service.handle(created("uploads/a.ndjson", "01"), Deadline())  # the redelivery: stale
+
+    report = bucket.report(BUCKET, "reports/uploads/a.ndjson.json")
+    assert (report["status"], report["sequencer"], report["counts"]["indexed"]) == ("ok", "03", 1)
+
+
+def test_a_newer_event_that_fails_replaces_the_older_uploads_report(service, bucket, index):
+    upload(
+        service, bucket, "uploads/a.ndjson", ndjson(article("a", "Lama", "2024-03-01")), seq="01"
+    )
+    index.unavailable = True
+    bucket.put(BUCKET, "uploads/a.ndjson", ndjson(article("a", "Baru", "2024-03-02")))
+    with pytest.raises(IndexUnavailable):
+        service.handle(created("uploads/a.ndjson", "03"), Deadline())
+
+    report = bucket.report(BUCKET, "reports/uploads/a.ndjson.json")
+    assert (report["status"], report["sequencer"]) == ("retrying", "03")
+
+
+@pytest.mark.parametrize("stored", ["not json", '{"status": "ok"}', "[]"])
+def test_a_failure_is_reported_over_a_report_that_names_no_event(service, bucket, index, stored):
+    # Reports written before they carried the sequencer, or not ours: no order to keep.
+    bucket.write_report(BUCKET, "reports/uploads/a.ndjson.json", stored)
+    bucket.put(BUCKET, "uploads/a.ndjson", ndjson(article("a", "Judul", "2024-03-01")))
+    index.unavailable = True
+    with pytest.raises(IndexUnavailable):
+        service.handle(created("uploads/a.ndjson", "01"), Deadline())
+
+    assert bucket.report(BUCKET, "reports/uploads/a.ndjson.json")["status"] == "retrying"
+
+
+def test_a_report_that_cannot_be_read_does_not_hide_the_failure(service, bucket, index):
+    upload(
+        service, bucket, "uploads/a.ndjson", ndjson(article("a", "Baru", "2024-03-02")), seq="03"
+    )
+    bucket.report_reads_fail = True
+    index.unavailable = True
+    with pytest.raises(IndexUnavailable):  # the delivery's own error, not the read's
+        service.handle(created("uploads/a.ndjson", "01"), Deadline())
+
+    assert bucket.report(BUCKET, "reports/uploads/a.ndjson.json")["status"] == "retrying"
+
+
 def test_the_report_counts_and_lists_invalid_records(service, bucket, index):
     report = upload(
         service, bucket, "uploads/rusak.ndjson", (SAMPLES / "batch-rusak.ndjson").read_bytes()

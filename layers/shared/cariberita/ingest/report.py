@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from cariberita.ingest.events import is_older
+
 Status = Literal[
     "ok",
     "rejected_records",
@@ -87,6 +89,10 @@ class Report:
     repeated_not_listed: int = 0
     retried: int = 0
     bytes_read: int = 0
+    # The S3 event's sequencer (None: the event had none, or a dry run): which of two reports
+    # of one key is the newer, so a failed delivery of an older event never covers the report
+    # of a newer one (ingest/service.py, ``_reported``).
+    sequencer: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
 
@@ -158,6 +164,7 @@ class Report:
             "bucket": self.bucket,
             "key": self.key,
             "status": self.status,
+            "sequencer": self.sequencer,
             "dry_run": self.dry_run,
             "format": self.format,
             "error": self.error,
@@ -178,13 +185,34 @@ class Report:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def retrying_report(bucket: str, key: str, exc: BaseException) -> Report:
+def retrying_report(
+    bucket: str, key: str, exc: BaseException, sequencer: str | None = None
+) -> Report:
     """What the editor sees while a delivery failed and SQS will deliver the object again.
 
-    Written in place of any earlier report of the key, so a stale ``ok`` never survives a
-    re-upload that could not be processed; the next delivery overwrites it.
+    Written in place of any earlier report of the key (but never over a newer event's:
+    :func:`covers`), so a stale ``ok`` never survives a re-upload that could not be processed;
+    the next delivery overwrites it.
     """
-    report = Report(bucket, key)
+    report = Report(bucket, key, sequencer=sequencer)
     report.stop = "retrying"
     report.error = clip(f"{type(exc).__name__}: {exc}; the upload will be processed again")
     return report.finish()
+
+
+def reported_sequencer(text: str | None) -> str | None:
+    """The ``sequencer`` of a stored report; None when there is none, it names none (a report
+    written before reports carried it) or it cannot be read as a report."""
+    try:
+        found = json.loads(text) if text else None
+    except ValueError:
+        return None
+    sequencer = found.get("sequencer") if isinstance(found, dict) else None
+    return sequencer if isinstance(sequencer, str) and sequencer else None
+
+
+def covers(sequencer: str | None, stored: str | None) -> bool:
+    """Whether a report of the event with ``sequencer`` may replace the ``stored`` report:
+    not when the stored one is a newer event's (S3's order for one key); without either
+    sequencer there is no order, and the newest write stands as before."""
+    return not is_older(sequencer, reported_sequencer(stored))

@@ -11,7 +11,7 @@ from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.events import ObjectEvent
 from cariberita.ingest.lease import LeaseLost, Leases
 from cariberita.ingest.pipeline import ingest_stream
-from cariberita.ingest.report import Report, report_key, retrying_report
+from cariberita.ingest.report import Report, covers, report_key, retrying_report
 from cariberita.ingest.settings import IngestSettings
 from cariberita.ingest.uploads import CurrentObject, UploadStore
 from cariberita.ingest.writer import IndexWriter, UploadRecord
@@ -63,7 +63,10 @@ class IngestService:
     def _reported(self, event: ObjectEvent, deadline: Deadline) -> Report | None:
         """``_handle``; when it fails (the message is redelivered) a ``retrying`` report replaces
         any earlier one of the key, so a stale ``ok`` never stands (docs/ingestion.md, Reports).
-        Not when the lease was lost: the invocation that took it over is in charge now.
+        Not when the lease was lost: the invocation that took it over is in charge now. Nor
+        over a newer event's report: a late, older event that fails (the index unreachable
+        before it could learn that it is stale) would hide the newer upload's outcome, and its
+        redelivery, found stale, writes nothing to put it back.
         """
         try:
             return self._handle(event, deadline)
@@ -71,9 +74,26 @@ class IngestService:
             raise
         except Exception as exc:
             key = report_key(self.settings.reports_prefix, event.key)
-            retrying = retrying_report(event.bucket, event.key, exc).to_json()
-            self.uploads.write_report(event.bucket, key, retrying)
+            # Without a sequencer there is no order to keep: no read.
+            stored = self._stored_report(event.bucket, key) if event.sequencer else None
+            if covers(event.sequencer, stored):
+                retrying = retrying_report(event.bucket, event.key, exc, event.sequencer)
+                self.uploads.write_report(event.bucket, key, retrying.to_json())
+            else:
+                logger.info(
+                    "a newer event's report stands; this older event's failure is not reported",
+                    extra={"sequencer": event.sequencer},
+                )
             raise
+
+    def _stored_report(self, bucket: str, key: str) -> str | None:
+        """The key's report as it stands, or None when it cannot be read: then the failure is
+        reported as before (the delivery's own error is what is raised, not this one's)."""
+        try:
+            return self.uploads.read_report(bucket, key)
+        except Exception:
+            logger.warning("the key's report could not be read", exc_info=True)
+            return None
 
     def _handle(self, event: ObjectEvent, deadline: Deadline) -> Report | None:
         """Process one object event and write its report; None when there was nothing to do.
@@ -123,6 +143,7 @@ class IngestService:
             report = self._put(event, record, current, deadline)
         if report is None:
             return None
+        report.sequencer = event.sequencer
         report.finish()
         self.uploads.write_report(
             event.bucket, report_key(self.settings.reports_prefix, event.key), report.to_json()

@@ -11,6 +11,10 @@ from typing import Any, BinaryIO, Protocol
 
 from cariberita import storage
 
+# A report stays well under a megabyte (ingest/report.py): a text cut at this many bytes is not
+# one of ours and reads as no report (``report.reported_sequencer``).
+MAX_REPORT_READ = 2_000_000
+
 
 @dataclass(frozen=True)
 class CurrentObject:
@@ -32,6 +36,10 @@ class UploadStore(Protocol):
 
     def write_report(self, bucket: str, key: str, text: str) -> None:
         """Write a report (UTF-8 JSON) at ``key``."""
+        ...
+
+    def read_report(self, bucket: str, key: str) -> str | None:
+        """The report at ``key`` as written, or None when there is none."""
         ...
 
     def exists(self, bucket: str, key: str) -> bool:
@@ -61,6 +69,13 @@ class S3UploadStore:
 
     def write_report(self, bucket: str, key: str, text: str) -> None:
         storage.put_text(bucket, key, text, self._client)
+
+    def read_report(self, bucket: str, key: str) -> str | None:
+        body = storage.open_object(bucket, key, self._client)
+        if body is None:
+            return None
+        with body:
+            return body.read(MAX_REPORT_READ).decode("utf-8", errors="replace")
 
     def exists(self, bucket: str, key: str) -> bool:
         client = self._client or storage.s3_client()
