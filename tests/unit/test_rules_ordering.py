@@ -6,14 +6,17 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from cariberita.ingest.deadline import Deadline
 from cariberita.ingest.events import ObjectEvent
 from cariberita.rules import service
 from cariberita.rules.objects import AppliedObject, RulesObject
 from cariberita.rules.opensearch_store import OpenSearchRulesStore
-from cariberita.rules.store import InMemoryRulesStore, StoredVersion
+from cariberita.rules.store import InMemoryRulesStore, RulesUnavailable, StoredVersion
 from cariberita.rules.uploads import RulesUploads
 
+from tests.support.fake_index_writer import FakeIndexWriter
 from tests.support.fake_upload_store import FakeUploadStore
+from tests.support.ingest_service import service_on
 
 BUCKET = "berita"
 KEY = "rules/aturan.json"
@@ -210,3 +213,21 @@ def test_the_opensearch_store_asks_for_the_newest_version_of_exactly_that_file()
     ]
     assert body["query"]["bool"]["minimum_should_match"] == 1
     assert OpenSearchRulesStore(SearchClient([]), "articles").newest_from("s3://b/x") is None
+
+
+def test_a_late_older_event_that_fails_leaves_the_newer_report(store, bucket):
+    # Through the ingest service, which writes "retrying" when a delivery fails: the rules
+    # store is unreachable when the older upload's event arrives, after the newer one applied.
+    ingest = service_on(FakeIndexWriter(), bucket)
+    ingest.rules = RulesUploads(store, none_missing, bucket, read=bucket.read)
+    older = bucket.upload(KEY, FIRST, "0A")
+    newer = bucket.upload(KEY, SECOND, "0B")
+    ingest.handle(newer, Deadline())
+    store.fail = True
+    with pytest.raises(RulesUnavailable):
+        ingest.handle(older, Deadline())
+    store.fail = False
+    ingest.handle(older, Deadline())  # its redelivery: skipped, no report of its own
+
+    stands = report(bucket)
+    assert (stands["status"], stands["version"], stands["sequencer"]) == ("applied", 1, "0B")

@@ -9,7 +9,8 @@ of one key only; editors may use several file names. So the rule is per file (bu
 the newest version applied from the file names the upload it came from (:mod:`objects`), and
 an event for that file is
 
-- older than that upload (by sequencer): skipped, and no report (the newer one's stands);
+- older than that upload (by sequencer): skipped, and no report (the newer one's stands; a
+  report names the event that wrote it, so neither does a failure of the older one cover it);
 - that upload again (same sequencer, or the versionId that was applied): not applied again,
   which would undo what was applied since (another file, the admin tool); its report is
   written again only while the file still holds that version (a retry after the report failed);
@@ -136,6 +137,9 @@ class RulesUploads:
         return outcome
 
     def _write(self, event: ObjectEvent, report: dict[str, Any]) -> dict[str, Any]:
+        # As an upload's report: a failing older event of the file reads it and leaves it
+        # standing (ingest/service.py), since that event's redelivery, skipped, writes none.
+        report["sequencer"] = event.sequencer
         report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         self.uploads.write_report(
             event.bucket,
