@@ -64,6 +64,19 @@ def test_reset_connection_is_503(proxy):
     assert_unavailable(invoke("search-suggest"))
 
 
+def test_one_cut_connection_costs_a_pause_not_a_503(proxy):
+    # A node leaving or joining closes what it holds; the next connection reaches a live one.
+    proxy.add(Fault("reset_before", path_contains="_search", times=1))
+    reply = invoke("search-basic")
+    assert reply.status == 200, reply.body
+    assert reply.body["total"]["value"] > 0
+
+
+def test_a_connection_cut_twice_is_503(proxy):
+    proxy.add(Fault("reset_before", path_contains="_search", times=2))
+    assert_unavailable(invoke("search-basic"))
+
+
 def test_article_lookup_on_a_failing_node_is_503_not_404(proxy):
     proxy.add(Fault("status", status=503, path_contains="/_doc/"))
     assert_unavailable(invoke("search-article"))

@@ -7,6 +7,7 @@ in the log.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -19,6 +20,17 @@ from cariberita.search.legacy import IndexShape, UnmappedField
 from cariberita.search.suggest import without_collate
 
 T = TypeVar("T")
+
+# A node that is killed, stopping or starting closes the connections it holds, and the
+# transport's one quick retry (opensearch_client.QUICK_RETRY) often meets the same node: on the
+# three-node campaign 11 of 12 failed searches were such a closed connection (docs/reliability.md,
+# "Three-node cluster"). After a pause a fresh connection reaches a node that answers. Only when
+# the connection failed within RECONNECT_WITHIN_S: a slower failure is a node in trouble, and the
+# retry adds at most RECONNECT_WITHIN_S + RECONNECT_PAUSE_S to the worst case, which the 9 s
+# between search/settings.MAX_TOTAL_BUDGET_MS and API Gateway's 29 s covers. Never a timeout: the
+# node may still be running the first query.
+RECONNECT_PAUSE_S = 0.25
+RECONNECT_WITHIN_S = 2.5
 
 
 class SearchStore(Protocol):
@@ -91,6 +103,21 @@ class OpenSearchStore:
         return int(response.get("count", 0))
 
     def _call(self, request: Callable[[], T], not_found: bool = False) -> T:
+        """``request``, its library errors mapped; once more, after a pause, when the connection
+        was closed or refused quickly (see RECONNECT_PAUSE_S)."""
+        began = time.monotonic()
+        try:
+            return self._mapped(request, not_found)
+        except _ConnectionLost as lost:
+            if time.monotonic() - began > RECONNECT_WITHIN_S:
+                raise SearchUnavailable("unreachable") from lost.__cause__
+            time.sleep(RECONNECT_PAUSE_S)
+        try:
+            return self._mapped(request, not_found)
+        except _ConnectionLost as lost:
+            raise SearchUnavailable("unreachable") from lost.__cause__
+
+    def _mapped(self, request: Callable[[], T], not_found: bool) -> T:
         try:
             return request()
         except os_errors.NotFoundError as exc:
@@ -98,9 +125,12 @@ class OpenSearchStore:
                 raise _DocumentMissing from exc
             logger.error("index missing", extra={"index": self._index, "error": str(exc)[:500]})
             raise SearchUnavailable("index missing") from exc
-        except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as exc:
+        except os_errors.ConnectionTimeout as exc:  # a ConnectionError too: caught first
+            logger.warning("opensearch timed out", extra={"error": str(exc)[:500]})
+            raise SearchUnavailable("timed out") from exc
+        except os_errors.ConnectionError as exc:
             logger.warning("opensearch unreachable", extra={"error": str(exc)[:500]})
-            raise SearchUnavailable("unreachable") from exc
+            raise _ConnectionLost from exc
         except os_errors.TransportError as exc:
             status = exc.status_code if isinstance(exc.status_code, int) else 0
             if status == 429 or status >= 500 or status == 0:
@@ -144,6 +174,10 @@ def _has_text(node: Any) -> bool:
 
 class _DocumentMissing(Exception):
     pass
+
+
+class _ConnectionLost(Exception):
+    """The connection was refused or closed before an answer (the cause is chained)."""
 
 
 class _NoTemplates(Exception):
