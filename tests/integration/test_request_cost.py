@@ -130,8 +130,8 @@ def test_a_match_beyond_the_highlight_bound_is_found_and_shown_with_the_start():
 OPEN = {
     "/search size=50 typos": "3.3-7.9x on 2026-12-04 (9.9-15.4x with 490,000-character bodies): "
     "two-edit fuzzy automata of four long words, then two highlighted fields per long hit",
-    "/search empty q": "3.6-5.7x on 2026-12-04: the newest 50 long articles, one inner_hits "
-    "search per story",
+    "/search empty q": "4.6-6.2x on 2026-12-05 (both sides cheaper since the unified "
+    "no-query snippet): the newest 50 long articles, one inner_hits search per story",
 }
 
 

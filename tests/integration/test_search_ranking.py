@@ -3,7 +3,10 @@ suggestions and "did you mean". Real OpenSearch, our own sample articles only.""
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from cariberita.search.highlight import NO_MATCH_CHARS, SNIPPET_FIELD
 
 from tests.relevance.api import invoke, search
 
@@ -88,6 +91,24 @@ def test_empty_query_lists_latest_first():
     dates = [r["published_at"] for r in reply.body["results"]]
     assert reply.body["results"][0]["id"] == "uji-awal-april"
     assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_without_a_query_the_snippet_is_the_start_of_the_article_cut_after_a_word(
+    os_client, search_index, sort
+):
+    # No query, nothing to mark: the highlighter only cuts the lead's first NO_MATCH_CHARS, to
+    # the end of the word (on sort=newest the shown copy's, read through inner_hits).
+    results = search(size=20, sort=sort).body["results"]
+    assert results
+    for result in results:
+        stored = os_client.get(index=search_index, id=result["id"], stored_fields=SNIPPET_FIELD)
+        lead = stored["fields"][SNIPPET_FIELD][0]
+        snippet = html.unescape(result["snippet_html"])
+        assert "<mark>" not in result["snippet_html"]
+        assert lead.startswith(snippet), result["id"]
+        assert len(snippet) >= min(len(lead), NO_MATCH_CHARS) - 1, result["id"]
+        assert len(snippet) == len(lead) or not lead[len(snippet)].isalnum(), result["id"]
 
 
 def test_results_carry_highlighted_title_and_snippet():

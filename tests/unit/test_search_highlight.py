@@ -6,9 +6,9 @@ import html
 import re
 
 from cariberita.articles.document import LEAD_CHARS
-from cariberita.search import highlight, ranking
+from cariberita.search import highlight, query, ranking
 from cariberita.search.highlight import POST, PRE, escape, render, snippet
-from cariberita.search.params import DEFAULT_SIZE, MAX_SIZE
+from cariberita.search.params import DEFAULT_SIZE, MAX_SIZE, SearchParams
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -82,3 +82,21 @@ def test_a_block_built_without_its_page_is_bounded_as_the_largest_page():
     offset = highlight.request()["max_analyzer_offset"]
     assert offset * MAX_SIZE <= highlight.PAGE_HIGHLIGHT_CHARS
     assert offset >= highlight.NO_MATCH_CHARS  # enough to cut the start shown without a match
+
+
+def test_without_a_query_only_the_snippet_is_cut_and_nothing_is_analysed():
+    # The plain highlighter analyses the lead to find where to cut; the unified one does not
+    # (docs/search.md, "Highlights"). The title, with nothing to mark, is not read at all.
+    block = highlight.opening()
+    assert block["type"] == "unified"
+    assert set(block["fields"]) == {highlight.SNIPPET_FIELD}
+    assert block["fields"][highlight.SNIPPET_FIELD]["no_match_size"] == highlight.NO_MATCH_CHARS
+    assert "highlight_query" not in block
+
+
+def test_an_empty_query_asks_for_the_opening_block_and_a_query_for_marks():
+    listing = query.search_body(SearchParams(), 1000)
+    assert listing["highlight"] == highlight.opening()
+    newest = query.search_body(SearchParams(sort="newest"), 1000)
+    assert newest["collapse"]["inner_hits"]["highlight"] == highlight.opening()
+    assert query.search_body(SearchParams(q="banjir"), 1000)["highlight"]["type"] == "plain"

@@ -195,7 +195,7 @@ def search_body(
     if params.q and params.sort == "relevance":
         scoring = ranking.all_concepts_first(read, ranking.with_recency(scoring))
     narrow = post_filter(params)
-    marks = highlight.for_query(read, params.size) if params.q else highlight.request(title=False)
+    marks = highlight.for_query(read, params.size) if params.q else highlight.opening()
     body: dict[str, Any] = {
         "query": {"bool": {"must": [scoring], "filter": filters(params)}},
         "sort": sort(params),
