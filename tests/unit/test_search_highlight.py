@@ -74,12 +74,13 @@ def test_only_the_first_concepts_of_a_long_query_are_marked():
 
 def test_a_hit_is_highlighted_in_the_shown_fields_only():
     # Each highlighted field is one more read of the hit's stored document.
-    assert set(highlight.request()["fields"]) == {"title", highlight.SNIPPET_FIELD}
+    fields = highlight.request(highlight.MAX_HIGHLIGHT_OFFSET)["fields"]
+    assert set(fields) == {"title", highlight.SNIPPET_FIELD}
 
 
 def test_a_block_built_without_its_page_is_bounded_as_the_largest_page():
     # The newest articles with no query, and a story's copies (inner_hits).
-    offset = highlight.request()["max_analyzer_offset"]
+    offset = highlight.opening()["max_analyzer_offset"]
     assert offset * MAX_SIZE <= highlight.PAGE_HIGHLIGHT_CHARS
     assert offset >= highlight.NO_MATCH_CHARS  # enough to cut the start shown without a match
 

@@ -17,7 +17,10 @@ def _field(path: str) -> dict[str, Any]:
 
 
 def test_every_shown_and_highlighted_field_is_stored():
-    highlighted = highlight.request()["fields"]
+    highlighted = {
+        **highlight.request(highlight.MAX_HIGHLIGHT_OFFSET)["fields"],
+        **highlight.opening()["fields"],
+    }
     for path in [*SHOWN.values(), *highlighted]:
         assert _field(path).get("store") is True, path
 

@@ -58,11 +58,11 @@ UNSIZED_OFFSET = PAGE_HIGHLIGHT_CHARS // MAX_SIZE
 MARKED_CONCEPTS = 12
 
 
-def request(max_offset: int = UNSIZED_OFFSET) -> dict[str, Any]:
+def request(max_offset: int) -> dict[str, Any]:
     """The ``highlight`` block of a search with a query; bounded work per hit (fragment count
     and size, and ``max_offset`` characters analysed per field)."""
     return {
-        **_TAGS,
+        **_tags(),
         # The plain highlighter re-analyses at most MAX_HIGHLIGHT_OFFSET characters. The unified
         # one reads our stored offsets instead and ignores that bound: on a page of 50 bodies of
         # 490,000 characters where the query's words recur, it ran past 100 s on the node
@@ -70,7 +70,7 @@ def request(max_offset: int = UNSIZED_OFFSET) -> dict[str, Any]:
         # long articles where the query's words recur (docs/search.md, "Highlights").
         "type": "plain",
         "max_analyzer_offset": max_offset,
-        "fields": {"title": {"number_of_fragments": 0}, SNIPPET_FIELD: _SNIPPET},
+        "fields": {"title": {"number_of_fragments": 0}, SNIPPET_FIELD: _snippet()},
     }
 
 
@@ -80,32 +80,37 @@ def opening() -> dict[str, Any]:
     (nothing to mark: each field is one more read of a hit's stored document).
 
     Unified, because the plain highlighter analyses the lead to find where to cut and the
-    unified one does not: the node's time for a page of 200 corpus articles 253 -> 38 ms, for
-    50 articles of 99,000 characters 44 -> 10 ms (docs/search.md, "Highlights"). With nothing
-    to mark, unified's cost on long articles (above) cannot arise."""
+    unified one does not: node time for a corpus listing page of 50 44 -> 20 ms, for the
+    newest 50 of 99,000-character articles 47.5 -> 22 ms (docs/search.md, "Without a query").
+    With nothing to mark, unified's cost on long articles (above) cannot arise."""
     return {
-        **_TAGS,
+        **_tags(),
         "type": "unified",
         "max_analyzer_offset": UNSIZED_OFFSET,
-        "fields": {SNIPPET_FIELD: {**_SNIPPET, "boundary_scanner": "word"}},
+        "fields": {SNIPPET_FIELD: {**_snippet(), "boundary_scanner": "word"}},
     }
 
 
-_TAGS: dict[str, Any] = {
-    "pre_tags": [PRE],
-    "post_tags": [POST],
-    "encoder": "default",
-    # Stem, exact, fuzzy and synonym matches all highlight in the displayed fields. Not the
-    # unstemmed ``.exact`` twins: the highlight query has no fuzzy clause (ranking
-    # .highlighting), so they marked what the stemmed fields mark, at two more document reads
-    # per hit (on the corpus they changed 1.7% of snippets and no snippet's having a mark).
-    "require_field_match": False,
-}
-_SNIPPET: dict[str, Any] = {
-    "fragment_size": BODY_FRAGMENT_CHARS,
-    "number_of_fragments": BODY_FRAGMENTS,
-    "no_match_size": NO_MATCH_CHARS,
-}
+def _tags() -> dict[str, Any]:
+    # Fresh per block: a request body must never share a list or dict with another request.
+    return {
+        "pre_tags": [PRE],
+        "post_tags": [POST],
+        "encoder": "default",
+        # Stem, exact, fuzzy and synonym matches all highlight in the displayed fields. Not the
+        # unstemmed ``.exact`` twins: the highlight query has no fuzzy clause (ranking
+        # .highlighting), so they marked what the stemmed fields mark, at two more document
+        # reads per hit (on the corpus they changed 1.7% of snippets and no snippet's mark).
+        "require_field_match": False,
+    }
+
+
+def _snippet() -> dict[str, Any]:
+    return {
+        "fragment_size": BODY_FRAGMENT_CHARS,
+        "number_of_fragments": BODY_FRAGMENTS,
+        "no_match_size": NO_MATCH_CHARS,
+    }
 
 
 def for_query(concepts: list[Concept], hits: int) -> dict[str, Any]:
