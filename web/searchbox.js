@@ -749,8 +749,12 @@
       self.facets.appendChild(el("li", {}, [el("button", {
         type: "button", className: "cb-facet", "aria-pressed": on ? "true" : "false",
         "data-value": c.value, "data-focus": "category:" + c.value,
+        // Read at click time, not at render time: a second click before the page re-renders
+        // must add to the first, not replace it.
         onclick: function () {
-          var next = on ? selected.filter(function (v) { return v !== c.value; }) : selected.concat([c.value]);
+          var now = self.state.categories;
+          var next = now.indexOf(c.value) >= 0
+            ? now.filter(function (v) { return v !== c.value; }) : now.concat([c.value]);
           self.update({ categories: next });
         }
       }, [el("span", { className: "cb-facet-label", text: c.label }),
@@ -776,18 +780,18 @@
         list.appendChild(el("li", {}, [el("button", {
           type: "button", className: "cb-chip", "aria-pressed": on ? "true" : "false", "data-value": value,
           "data-focus": group + ":" + value,
-          onclick: function () { toggle(value, on); }
+          onclick: function () { toggle(value); }  // toggles against the state at click time
         }, [el("span", { className: "cb-chip-label", text: label }),
           el("span", { className: "cb-count", text: formatNumber(c.count), "aria-label": c.count + " berita" })])]));
       });
       if (!shown.length) list.appendChild(el("li", { className: "cb-none", text: "—" }));
     }
-    chips(this.publisherChips, "publisher", publishers, s.publishers, function (value, on) {
-      var rest = s.publishers.filter(function (v) { return v !== value; });
-      self.update({ publishers: on ? rest : rest.concat([value]) });
+    chips(this.publisherChips, "publisher", publishers, s.publishers, function (value) {
+      var now = self.state.publishers, rest = now.filter(function (v) { return v !== value; });
+      self.update({ publishers: now.indexOf(value) >= 0 ? rest : rest.concat([value]) });
     });
-    chips(this.authorChips, "author", authors, s.author ? [s.author] : [], function (value, on) {
-      self.update({ author: on ? "" : value });
+    chips(this.authorChips, "author", authors, s.author ? [s.author] : [], function (value) {
+      self.update({ author: self.state.author === value ? "" : value });
     });
     this.clearPublishers.hidden = !s.publishers.length;
     this.clearAuthor.hidden = !s.author;
@@ -848,7 +852,11 @@
       self.histogram.appendChild(el("li", {}, [r.count ? el("button", {
         type: "button", className: "cb-bar", "aria-pressed": on ? "true" : "false",
         title: r.label, "data-month": r.from.slice(0, 7), "data-focus": "month:" + r.from.slice(0, 7),
-        onclick: function () { if (on) self.setDates("", ""); else self.setDates(r.from, r.to); }
+        onclick: function () {  // chosen or not as the state stands at click time
+          var now = self.state;
+          if (now.dateFrom === r.from && now.dateTo === r.to) self.setDates("", "");
+          else self.setDates(r.from, r.to);
+        }
       }, parts) : el("span", { className: "cb-bar cb-bar-empty", "data-month": r.from.slice(0, 7) }, parts)]));
     });
   };

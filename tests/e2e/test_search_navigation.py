@@ -170,6 +170,35 @@ def test_categories_have_a_clear_control(page):
     expect(page.get_by_role("button", name="Hapus pilihan kategori")).to_be_hidden()
 
 
+def test_a_second_click_before_the_page_redraws_adds_to_the_first(page):
+    """Both clicks run in one task, so the second always lands on the buttons of the old render.
+
+    Each button must read the choice as it stands when clicked; one that kept the choice of its
+    render replaced the first click with the second (seen in CI as ``?category=daerah``).
+    """
+    expect(page.locator(".cb-result").first).to_be_visible()
+    expect(page.locator('.cb-chip[data-value="wartacontoh.id"]')).to_have_count(1)
+    page.evaluate(
+        """() => {
+            for (const value of ['ekonomi', 'daerah']) {
+                document.querySelector(`.cb-facet[data-value="${value}"]`).click();
+            }
+            for (const value of ['kabarcontoh.id', 'wartacontoh.id']) {
+                document.querySelector(`.cb-chip[data-value="${value}"]`).click();
+            }
+        }"""
+    )
+    expect(page.locator('.cb-facet[aria-pressed="true"]')).to_have_count(2)
+    expect(page.locator('.cb-chip[aria-pressed="true"]')).to_have_count(2)
+    for expected in (
+        "category=ekonomi",
+        "category=daerah",
+        "publisher=kabarcontoh.id",
+        "publisher=wartacontoh.id",
+    ):
+        assert expected in page.url, page.url
+
+
 def test_inverted_dates_are_caught_by_the_page_in_indonesian(page):
     expect(page.locator(".cb-result").first).to_be_visible()
     sent = []
