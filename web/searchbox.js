@@ -67,6 +67,12 @@
     return plain.replace(/\s+/g, " ").trim().toLowerCase();
   }
 
+  /** ``values`` with ``value`` taken out if it is there, added at the end if not. */
+  function toggled(values, value) {
+    var rest = values.filter(function (v) { return v !== value; });
+    return rest.length < values.length ? rest : values.concat([value]);
+  }
+
   function unique(values) {
     return values.filter(function (v, i) { return v && values.indexOf(v) === i; });
   }
@@ -752,10 +758,7 @@
         // Read at click time, not at render time: a second click before the page re-renders
         // must add to the first, not replace it.
         onclick: function () {
-          var now = self.state.categories;
-          var next = now.indexOf(c.value) >= 0
-            ? now.filter(function (v) { return v !== c.value; }) : now.concat([c.value]);
-          self.update({ categories: next });
+          self.update({ categories: toggled(self.state.categories, c.value) });
         }
       }, [el("span", { className: "cb-facet-label", text: c.label }),
         el("span", { className: "cb-count", text: formatNumber(c.count), "aria-label": c.count + " berita" })])]));
@@ -787,8 +790,7 @@
       if (!shown.length) list.appendChild(el("li", { className: "cb-none", text: "—" }));
     }
     chips(this.publisherChips, "publisher", publishers, s.publishers, function (value) {
-      var now = self.state.publishers, rest = now.filter(function (v) { return v !== value; });
-      self.update({ publishers: now.indexOf(value) >= 0 ? rest : rest.concat([value]) });
+      self.update({ publishers: toggled(self.state.publishers, value) });
     });
     chips(this.authorChips, "author", authors, s.author ? [s.author] : [], function (value) {
       self.update({ author: self.state.author === value ? "" : value });
