@@ -100,4 +100,7 @@ def test_an_empty_query_asks_for_the_opening_block_and_a_query_for_marks():
     assert listing["highlight"] == highlight.opening()
     newest = query.search_body(SearchParams(sort="newest"), 1000)
     assert newest["collapse"]["inner_hits"]["highlight"] == highlight.opening()
-    assert query.search_body(SearchParams(q="banjir"), 1000)["highlight"]["type"] == "plain"
+    marks = query.search_body(SearchParams(q="banjir"), 1000)["highlight"]
+    assert marks["type"] == highlight.FAST_VECTOR
+    assert highlight.as_plain(marks) == {**marks, "type": "plain"}
+    assert highlight.as_plain(listing["highlight"]) == listing["highlight"]

@@ -5,6 +5,11 @@ index built before (version 1) is reported ``reindex_needed`` by the deploy; unt
 search reads its ``_source`` and does not collapse (search/legacy.py), and the reindex fills
 ``lead`` and ``story`` from each document's ``_source`` (index/reindex_check.py).
 docs/operations.md, "Stored fields".
+
+Version 3 keeps term vectors (with positions and offsets) of the two highlighted fields,
+``title`` and ``lead``, so snippets are cut by the fast vector highlighter without analysing
+the text again. A version 2 index is reported ``reindex_needed``; until the reindex, search
+highlights it with the plain highlighter, as before (search/legacy.py, ``IndexShape``).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 
 from cariberita.index.analysis import analysis_settings
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 # Bounded so that highlighting a very long body cannot fail the whole search.
 MAX_ANALYZED_OFFSET = 1_000_000
@@ -58,15 +63,19 @@ KEPT_BY_WRITER = frozenset({SHARED_STORY})
 _SHOWN_TWIN = {"shown": {"type": "keyword", "index": False, "doc_values": False, "store": True}}
 
 
-def _text(boost_exact: bool = True, store: bool = False) -> dict[str, Any]:
+def _text(boost_exact: bool = True, store: bool = False, vectors: bool = False) -> dict[str, Any]:
     # Offsets in the postings let the unified highlighter skip re-analysing long bodies. A
     # highlighted field is stored (with its exact twin): the highlighter reads a field that is
-    # not from ``_source``, which it parses whole.
+    # not from ``_source``, which it parses whole. ``vectors``: the field's term vectors, which
+    # the fast vector highlighter reads instead of analysing the text again, at ~13% more index
+    # on the corpus (search/highlight.py).
     field: dict[str, Any] = {
         "type": "text",
         "analyzer": "id_news",
         "index_options": "offsets",
     }
+    if vectors:
+        field["term_vector"] = "with_positions_offsets"
     if boost_exact:
         field["fields"] = {
             "exact": {"type": "text", "analyzer": "id_exact", "index_options": "offsets"}
@@ -82,7 +91,7 @@ def mappings() -> dict[str, Any]:
     """Mapping of an article document (see ``cariberita.articles.document``)."""
     lowercase_keyword = {"type": "keyword", "normalizer": "lowercase_keyword"}
     shown_keyword = {**lowercase_keyword, "fields": _SHOWN_TWIN}
-    title = _text(store=True)
+    title = _text(store=True, vectors=True)
     title["fields"]["suggest"] = {
         "type": "search_as_you_type",
         "analyzer": "id_exact",
@@ -101,7 +110,7 @@ def mappings() -> dict[str, Any]:
             "body": _text(),
             # The body's first LEAD_CHARS characters (articles/document.py): snippets are
             # highlighted here, so a hit costs the same whatever the length of its body.
-            "lead": _text(store=True),
+            "lead": _text(store=True, vectors=True),
             # Every breadcrumb level and the mapped site category, matched case-insensitively.
             "category": shown_keyword,
             # The breadcrumb as the source gave it (display and facets).

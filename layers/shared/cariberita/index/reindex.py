@@ -51,6 +51,7 @@ from opensearchpy import OpenSearch
 
 from cariberita.index import shared_stories
 from cariberita.index.manager import aliased_indices, concrete_name, version_of
+from cariberita.index.mapping import INDEX_VERSION
 from cariberita.index.reindex_check import compare, fill_derived, repair
 from cariberita.index.reindex_errors import AliasMoved, ReindexError, WriteBlockLeft
 from cariberita.index.reindex_tasks import Progress, copy, quiet, stop_copies_into
@@ -227,7 +228,10 @@ def reindex(
     ``rollback`` unless ``delete_old``.
     """
     source = live_index(client, alias)
-    version = target_version or (version_of(source) or 0) + 1
+    # The new version holds the shipped definition, so it is numbered at least INDEX_VERSION:
+    # the deploy calls an index numbered lower stale (a v1 archive is rebuilt as v3 at once,
+    # not as a v2 that the next deploy would ask to rebuild again).
+    version = target_version or max((version_of(source) or 0) + 1, INDEX_VERSION)
     target = concrete_name(alias, version)
     if target == source:
         raise ReindexError(f"{alias!r} already points at {target}")

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from cariberita.search.ranking import Concept
 
 PRE, POST = "\ue000", "\ue001"
+# The highlighter that reads stored term vectors (OpenSearch's name for it).
+FAST_VECTOR = "fvh"
 _PAIR = re.compile(f"{PRE}([^{PRE}{POST}]*){POST}")
 _STRAY = re.compile(f"[{PRE}{POST}]")
 # Markers that all come in pairs, none nested: the two can then be replaced as they stand (half
@@ -32,6 +34,11 @@ _NEEDS_ESCAPING = re.compile(f"[&<>\"'{PRE}{POST}]")
 SNIPPET_FIELD = "lead"
 BODY_FRAGMENT_CHARS = 160
 BODY_FRAGMENTS = 2
+# Matches per field the fast vector highlighter weighs to choose fragments (its default: 256).
+# A lead of the long-article fixture where the 32-word worst query recurs holds hundreds, and a
+# page of 50 of them took 44 ms of node time at 256, 35 at 64. On the benchmark's 88 reader
+# queries over the corpus, all 850 hits' highlights are the same at 64 as at 256.
+FAST_VECTOR_PHRASES = 64
 # Shown when the body has no match (or q is empty): the start of the article.
 NO_MATCH_CHARS = 200
 # No block reads more than the first this-many characters of a field, so its cost per
@@ -43,7 +50,9 @@ MAX_HIGHLIGHT_OFFSET = 20_000
 # a page of long articles costs per hit and per field; the per-page bounds below keep the rest
 # (analysis of the leads, the query's words) from multiplying that. docs/reliability.md,
 # "Bounded cost per request".
-# Characters of leads the highlighter analyses per page of a search with a query: a default
+# Characters of leads the plain highlighter analyses per page of a search with a query (on an
+# index from before version 3; the fast vector one reads the lead's term vectors whole, bounded
+# by its LEAD_CHARS, whatever the page size): a default
 # page (10 results) reads each 5,000-character lead whole, a page of 50 its first 1,000. On the
 # judged and known-item queries over the corpus subset, 1,000 characters still mark 94% of the
 # snippets (98% whole); analysing 5,000 per hit was most of a page of 50 long articles.
@@ -60,18 +69,32 @@ MARKED_CONCEPTS = 12
 
 def request(max_offset: int) -> dict[str, Any]:
     """The ``highlight`` block of a search with a query; bounded work per hit (fragment count
-    and size, and ``max_offset`` characters analysed per field)."""
+    and size, and ``max_offset`` characters analysed per field where the text is analysed)."""
     return {
         **_tags(),
-        # The plain highlighter re-analyses at most MAX_HIGHLIGHT_OFFSET characters. The unified
-        # one reads our stored offsets instead and ignores that bound: on a page of 50 bodies of
-        # 490,000 characters where the query's words recur, it ran past 100 s on the node
-        # (plain: 1.3 s). On the bounded lead alone it is cheaper on the corpus but 3-4x plain on
-        # long articles where the query's words recur (docs/search.md, "Highlights").
-        "type": "plain",
+        # The fast vector highlighter reads each hit's stored term vectors of ``title`` and
+        # ``lead`` (index/mapping.py, version 3) instead of analysing their text again: on the
+        # benchmark's reader queries over the corpus the body cost 15.8 ms p50 against 19.6 with
+        # the plain highlighter (12.4 without highlights), the same snippets marked. Its work
+        # per hit is bounded by the lead's size (LEAD_CHARS). An index built before version 3
+        # has no term vectors and refuses it: the same block goes as ``plain`` there
+        # (:func:`as_plain`, search/legacy.py), which honours ``max_analyzer_offset``. The
+        # unified highlighter is not used: it reads our stored offsets and ignores that bound
+        # (on a page of 50 bodies of 490,000 characters where the query's words recur it ran
+        # past 100 s on the node) and, on the lead, cost 3-4x plain on long articles.
+        "type": FAST_VECTOR,
+        "phrase_limit": FAST_VECTOR_PHRASES,
         "max_analyzer_offset": max_offset,
         "fields": {"title": {"number_of_fragments": 0}, SNIPPET_FIELD: _snippet()},
     }
+
+
+def as_plain(block: dict[str, Any]) -> dict[str, Any]:
+    """``block`` for an index without term vectors: the plain highlighter, the same fields and
+    bounds (``max_analyzer_offset``). Blocks of another type are returned as they are."""
+    if block.get("type") != FAST_VECTOR:
+        return block
+    return {**block, "type": "plain"}
 
 
 def opening() -> dict[str, Any]:

@@ -17,6 +17,11 @@ mapping, so the shape is learnt from the answers themselves, once per container:
   ``lead`` so a snippet shows where ``lead`` is missing, and does not collapse: every article
   shows as before. It still asks for the stored fields, so the first answer from a rebuilt
   index ends the legacy verdict at once.
+
+An index built before term vectors (``INDEX_VERSION`` 2) refuses the fast vector highlighter
+(search/highlight.py) with a 400 that names the field: the same request is sent again with the
+plain highlighter (:func:`plainly_highlighted`), and the verdict holds for ``LEGACY_TTL_S`` as
+above. The legacy form is always plain (a version 1 index has no term vectors either).
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ Send = Callable[[dict[str, Any]], dict[str, Any]]
 class UnmappedField(Exception):
     """The index refused a request on a field it does not map (a collapse on ``story`` before
     the deploy added it): the index is legacy."""
+
+
+class NoTermVectors(Exception):
+    """The index refused the fast vector highlighter: it was built before term vectors."""
 
 
 def _inner_hits(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -88,10 +97,30 @@ def has_stored_fields(response: dict[str, Any]) -> bool:
     return bool(hits) and all(_has_title(hit) for hit in hits)
 
 
+def plainly_highlighted(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with the plain highlighter wherever it asks for the fast vector one (the page's
+    hits and a story's copies, ``collapse.inner_hits``): for an index without term vectors."""
+    out = dict(body)
+    if isinstance(out.get("highlight"), dict):
+        out["highlight"] = highlight.as_plain(out["highlight"])
+    collapse = out.get("collapse")
+    if isinstance(collapse, dict) and "inner_hits" in collapse:
+        inner = collapse["inner_hits"]
+        inners = inner if isinstance(inner, list) else [inner]
+        plain = [
+            {**i, "highlight": highlight.as_plain(i["highlight"])}
+            if isinstance(i, dict) and isinstance(i.get("highlight"), dict)
+            else i
+            for i in inners
+        ]
+        out["collapse"] = {**collapse, "inner_hits": plain if isinstance(inner, list) else plain[0]}
+    return out
+
+
 def adapt(body: dict[str, Any]) -> dict[str, Any]:
     """The legacy form of a request: display fields from ``_source``, no collapse, body
-    snippets, no story count."""
-    out = dict(body)
+    snippets, no story count, the plain highlighter."""
+    out = plainly_highlighted(body)
     inner = _inner_hits(body)
     out.pop("collapse", None)
     if inner is not None:
@@ -113,20 +142,40 @@ def adapt(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class IndexShape:
-    """Whether the live index is legacy, learnt from answers (see the module docstring)."""
+    """Whether the live index is legacy, or has no term vectors, learnt from answers (see the
+    module docstring)."""
 
     def __init__(self, ttl_s: float = LEGACY_TTL_S, clock: Callable[[], float] = time.monotonic):
         self._ttl_s = ttl_s
         self._clock = clock
         self._legacy_until = 0.0
+        self._plain_until = 0.0
 
     @property
     def legacy(self) -> bool:
         return self._clock() < self._legacy_until
 
+    @property
+    def plain(self) -> bool:
+        """Whether the index was last seen without term vectors (highlights go plain)."""
+        return self._clock() < self._plain_until
+
     def search(self, send: Send, body: dict[str, Any]) -> dict[str, Any]:
-        """``send(body)``, in legacy form while the index is legacy; re-sent once in legacy
-        form when the answer shows it has just become so."""
+        """``send(body)``, with the plain highlighter while the index has no term vectors, and
+        in legacy form while it is legacy; re-sent once when a refusal or an answer shows that
+        the index has just become so."""
+        if self.plain:
+            return self._search(send, plainly_highlighted(body))
+        try:
+            return self._search(send, body)
+        except NoTermVectors:
+            plain = plainly_highlighted(body)
+            if plain == body:
+                raise  # nothing the plain form would change: a bug, not an old index
+            self._plain_until = self._clock() + self._ttl_s
+            return self._search(send, plain)
+
+    def _search(self, send: Send, body: dict[str, Any]) -> dict[str, Any]:
         if self.legacy:
             answer = send(adapt(body))
             if has_stored_fields(answer):

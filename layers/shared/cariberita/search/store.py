@@ -16,7 +16,7 @@ from opensearchpy import exceptions as os_errors
 
 from cariberita.errors import NotFound, SearchUnavailable
 from cariberita.observability import logger
-from cariberita.search.legacy import IndexShape, UnmappedField
+from cariberita.search.legacy import IndexShape, NoTermVectors, UnmappedField
 from cariberita.search.suggest import without_collate
 
 T = TypeVar("T")
@@ -50,7 +50,8 @@ class OpenSearchStore:
         self._client = client
         self._index = index
         self._timeout_s = timeout_ms / 1000
-        # Whether the index predates stored fields (search/legacy.py): one per container.
+        # Whether the index predates stored fields or term vectors (search/legacy.py): one per
+        # container.
         self.shape = IndexShape()
         # Whether the cluster runs mustache templates (did-you-mean's check, search/suggest.py),
         # learnt from its first refusal: one per container.
@@ -143,6 +144,9 @@ class OpenSearchStore:
             if status == 400 and "no mapping found for" in str(exc):
                 # An index from before ``story`` cannot collapse on it (search/legacy.py).
                 raise UnmappedField(str(exc)[:300]) from exc
+            if status == 400 and "should be indexed with term vector" in str(exc):
+                # An index from before term vectors refuses the fast vector highlighter.
+                raise NoTermVectors(str(exc)[:300]) from exc
             raise  # a 4xx we caused is a bug: logged and answered as a generic 500
 
 
