@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from cariberita.articles import Article, to_document
 from cariberita.articles.document import DERIVED_FIELDS, derived
-from cariberita.index import manager, reindex, reindex_check, reindex_versions
+from cariberita.index import manager, reindex, reindex_check
 from cariberita.index.mapping import INDEX_VERSION
 
-from tests.relevance.api import env, invoke, search
+from tests.relevance.api import invoke, search
 from tests.support.events import load_event
 from tests.support.handlers import load_handler_module
+from tests.support.live_archive import assert_deploy_leaves_it_open, bootstrap, live_archive
 from tests.support.names import unique_name
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
@@ -77,29 +78,15 @@ def archive(os_client, settings, monkeypatch) -> Iterator[str]:
     the search function's environment pointing at it (a new container per test)."""
     alias = unique_name("t-deploy")
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
-    os_client.indices.create(
-        index=f"{alias}-v1",
-        body={
-            "settings": before["settings"],
-            "mappings": before["mappings"],
-            "aliases": {alias: {"is_write_index": True}},
-        },
-    )
-    for record in _records():
-        _write(os_client, alias, _document(record, old=True), version=1)
-    for name, value in env(settings.opensearch_endpoint, alias).items():
-        monkeypatch.setenv(name, value)
-    load_handler_module("search").container_app.cache_clear()
-    yield alias
-    for index in reindex_versions.versions(os_client, alias):
-        os_client.indices.delete(index=index, ignore_unavailable=True)
 
+    def fill(target: str) -> None:
+        for record in _records():
+            _write(os_client, target, _document(record, old=True), version=1)
 
-def _bootstrap(os_client, alias: str) -> dict[str, Any]:
-    data: dict[str, Any] = load_handler_module("bootstrap").ensure(
-        {"Alias": alias, "Replicas": 0}, os_client
-    )
-    return data
+    with live_archive(
+        os_client, settings.opensearch_endpoint, monkeypatch, f"{alias}-v1", alias, before, fill
+    ):
+        yield alias
 
 
 def _shows_every_article(reply) -> None:
@@ -118,7 +105,7 @@ def _shows_every_article(reply) -> None:
 @pytest.mark.parametrize("deployed", [False, True], ids=["before-bootstrap", "after-bootstrap"])
 def test_search_on_the_old_index_shows_every_article_with_its_fields(os_client, archive, deployed):
     if deployed:  # the bootstrap added lead, story... in place; old documents have none
-        _bootstrap(os_client, archive)
+        bootstrap(os_client, archive)
     reply = search(q="jembatan gantung", size=50)
     _shows_every_article(reply)
     assert "<mark>" in " ".join(r["snippet_html"] for r in reply.body["results"])
@@ -129,7 +116,7 @@ def test_search_on_the_old_index_shows_every_article_with_its_fields(os_client, 
 
 
 def test_related_articles_and_suggestions_work_on_the_old_index(os_client, archive):
-    _bootstrap(os_client, archive)
+    bootstrap(os_client, archive)
     event = load_event("search-related.json")
     event["path"] = "/articles/uji-jembatan-1-0/related"
     event["pathParameters"] = {"article_id": "uji-jembatan-1-0"}
@@ -144,11 +131,8 @@ def test_related_articles_and_suggestions_work_on_the_old_index(os_client, archi
 
 
 def test_the_deploy_reports_reindex_needed_adds_new_fields_and_never_closes(os_client, archive):
-    data = _bootstrap(os_client, archive)
     live = f"{archive}-v1"
-    assert data["Action"] == "reindex_needed" and data["Index"] == live
-    state = os_client.cluster.state(index=live, metric="metadata")["metadata"]["indices"][live]
-    assert state["state"] == "open"
+    assert_deploy_leaves_it_open(os_client, archive, live)
     mapped = os_client.indices.get_mapping(index=live)[live]["mappings"]["properties"]
     assert set(NEW_FIELDS) <= set(mapped)
     # Meanwhile ingest writes today's documents (strict mapping): accepted.
@@ -157,11 +141,11 @@ def test_the_deploy_reports_reindex_needed_adds_new_fields_and_never_closes(os_c
     assert os_client.get(index=live, id=newer["id"])["_source"]["story"] == newer["story"]
     difference = manager.mapping_difference(os_client, live)
     assert not difference.missing and "title" in difference.changed
-    assert _bootstrap(os_client, archive)["Action"] == "reindex_needed"  # until the reindex
+    assert bootstrap(os_client, archive)["Action"] == "reindex_needed"  # until the reindex
 
 
 def test_the_reindex_fills_derived_fields_keeps_every_article_and_newer_wins(os_client, archive):
-    _bootstrap(os_client, archive)
+    bootstrap(os_client, archive)
     updated = next(r for r in _records() if r["id"] == "uji-jembatan-2-0")
     updated = {**updated, "title": "Jembatan gantung desa Sukamaju diresmikan bupati"}
     wrote = threading.Event()
@@ -198,7 +182,7 @@ def test_the_reindex_fills_derived_fields_keeps_every_article_and_newer_wins(os_
 
 
 def test_after_the_reindex_search_collapses_stories_again(os_client, archive):
-    _bootstrap(os_client, archive)
+    bootstrap(os_client, archive)
     assert len(search(q="jembatan gantung", size=50).body["results"]) == ARTICLES  # legacy
     reindex.reindex(os_client, archive)
 
@@ -218,7 +202,7 @@ def test_after_the_reindex_search_collapses_stories_again(os_client, archive):
 
 def test_a_fill_never_overwrites_a_newer_copy(os_client, archive):
     """The fill writes with the version it read: a newer one written meanwhile wins."""
-    _bootstrap(os_client, archive)
+    bootstrap(os_client, archive)
     live = f"{archive}-v1"
     stale = os_client.get(index=live, id="uji-jembatan-1-0")
     newer = _document(next(r for r in _records() if r["id"] == "uji-jembatan-1-0"), old=False)

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 from cariberita.articles import Article, to_document
-from cariberita.index import manager, reindex, reindex_check, reindex_versions
+from cariberita.index import manager, reindex, reindex_check
 from cariberita.index.mapping import index_body
 
-from tests.relevance.api import env, search
+from tests.relevance.api import search
 from tests.support.handlers import load_handler_module
+from tests.support.live_archive import assert_deploy_leaves_it_open, bootstrap, live_archive
 from tests.support.names import unique_name
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
@@ -54,27 +55,24 @@ def archive(os_client, settings, monkeypatch) -> Iterator[str]:
     """``<alias>-v2`` as version 2 created it, filled as ingest writes; the search function's
     environment pointing at it (a new container per test)."""
     alias = unique_name("t-vectors")
-    before = _before_term_vectors()
-    os_client.indices.create(
-        index=f"{alias}-v2",
-        body={**before, "aliases": {alias: {"is_write_index": True}}},
-    )
-    for doc in _documents():
-        os_client.index(index=alias, id=doc["id"], body=doc, version=1, version_type="external_gte")
-    os_client.indices.refresh(index=alias)
-    for name, value in env(settings.opensearch_endpoint, alias).items():
-        monkeypatch.setenv(name, value)
-    load_handler_module("search").container_app.cache_clear()
-    yield alias
-    for index in reindex_versions.versions(os_client, alias):
-        os_client.indices.delete(index=index, ignore_unavailable=True)
 
+    def fill(target: str) -> None:
+        for doc in _documents():
+            os_client.index(
+                index=target, id=doc["id"], body=doc, version=1, version_type="external_gte"
+            )
+        os_client.indices.refresh(index=target)
 
-def _bootstrap(os_client, alias: str) -> dict[str, Any]:
-    data: dict[str, Any] = load_handler_module("bootstrap").ensure(
-        {"Alias": alias, "Replicas": 0}, os_client
-    )
-    return data
+    with live_archive(
+        os_client,
+        settings.opensearch_endpoint,
+        monkeypatch,
+        f"{alias}-v2",
+        alias,
+        _before_term_vectors(),
+        fill,
+    ):
+        yield alias
 
 
 def _marked_results(**params: Any) -> list[dict[str, Any]]:
@@ -106,7 +104,7 @@ def test_the_fast_vector_highlighter_needs_term_vectors(os_client, archive):
 @pytest.mark.parametrize("deployed", [False, True], ids=["before-bootstrap", "after-bootstrap"])
 def test_search_on_the_old_index_marks_every_result(os_client, archive, deployed):
     if deployed:
-        assert _bootstrap(os_client, archive)["Action"] == "reindex_needed"
+        assert bootstrap(os_client, archive)["Action"] == "reindex_needed"
     first = _marked_results(q="banjir rob nelayan")
     again = _marked_results(q="banjir rob nelayan")
     assert [r["snippet_html"] for r in again] == [r["snippet_html"] for r in first]
@@ -115,16 +113,13 @@ def test_search_on_the_old_index_marks_every_result(os_client, archive, deployed
 
 
 def test_the_deploy_reports_reindex_needed_and_never_closes(os_client, archive):
-    data = _bootstrap(os_client, archive)
     live = f"{archive}-v2"
-    assert data["Action"] == "reindex_needed" and data["Index"] == live
-    state = os_client.cluster.state(index=live, metric="metadata")["metadata"]["indices"][live]
-    assert state["state"] == "open"
+    assert_deploy_leaves_it_open(os_client, archive, live)
     assert set(HIGHLIGHTED) <= set(manager.mapping_difference(os_client, live).changed)
 
 
 def test_the_reindex_keeps_every_article_and_search_reads_term_vectors_after(os_client, archive):
-    _bootstrap(os_client, archive)
+    bootstrap(os_client, archive)
     before = _marked_results(q="banjir rob nelayan")
     result = reindex.reindex(os_client, archive)
     old, new = f"{archive}-v2", f"{archive}-v3"  # the version after the live one
