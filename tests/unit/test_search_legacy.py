@@ -196,6 +196,7 @@ def test_an_index_from_before_stored_fields_and_term_vectors_is_read_in_legacy_f
     assert shape.legacy and shape.plain and response["hits"]["hits"] == [OLD_HIT]
     assert _highlighters(index.sent[-1]) == {"plain"} and "collapse" not in index.sent[-1]
     assert _highlighters(legacy.adapt(body())) == {"plain"}
+    assert _highlighters(legacy.adapt(newest())) == {"plain"}  # the hits ask what copies asked
 
 
 def test_a_refusal_of_term_vectors_the_plain_form_would_not_change_is_raised():

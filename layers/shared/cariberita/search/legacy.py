@@ -121,7 +121,7 @@ def adapt(body: dict[str, Any]) -> dict[str, Any]:
     """The legacy form of a request: display fields from ``_source``, no collapse, body
     snippets, no story count, the plain highlighter."""
     out = plainly_highlighted(body)
-    inner = _inner_hits(body)
+    inner = _inner_hits(out)
     out.pop("collapse", None)
     if inner is not None:
         # Without the collapse the hits are the page: they ask what its copies asked.
