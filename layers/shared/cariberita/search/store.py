@@ -145,7 +145,13 @@ class OpenSearchStore:
                 # An index from before ``story`` cannot collapse on it (search/legacy.py).
                 raise UnmappedField(str(exc)[:300]) from exc
             if status == 400 and "should be indexed with term vector" in str(exc):
-                # An index from before term vectors refuses the fast vector highlighter.
+                # An index from before term vectors refuses the fast vector highlighter. Said
+                # once per container every few minutes (search/legacy.py), until the reindex.
+                logger.warning(
+                    "the index has no term vectors: snippets use the plain highlighter until "
+                    "cariberita-admin reindex (docs/operations.md)",
+                    extra={"index": self._index},
+                )
                 raise NoTermVectors(str(exc)[:300]) from exc
             raise  # a 4xx we caused is a bug: logged and answered as a generic 500
 
