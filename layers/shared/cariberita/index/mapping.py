@@ -67,7 +67,7 @@ def _text(boost_exact: bool = True, store: bool = False, vectors: bool = False) 
     # Offsets in the postings let the unified highlighter skip re-analysing long bodies. A
     # highlighted field is stored (with its exact twin): the highlighter reads a field that is
     # not from ``_source``, which it parses whole. ``vectors``: the field's term vectors, which
-    # the fast vector highlighter reads instead of analysing the text again, at ~13% more index
+    # the fast vector highlighter reads instead of analysing the text again, at ~14% more index
     # on the corpus (search/highlight.py).
     field: dict[str, Any] = {
         "type": "text",

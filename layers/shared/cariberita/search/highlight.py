@@ -75,7 +75,7 @@ def request(max_offset: int) -> dict[str, Any]:
         # The fast vector highlighter reads each hit's stored term vectors of ``title`` and
         # ``lead`` (index/mapping.py, version 3) instead of analysing their text again: on the
         # benchmark's reader queries over the corpus the body cost 15.8 ms p50 against 19.6 with
-        # the plain highlighter (12.4 without highlights), the same snippets marked. Its work
+        # the plain highlighter (11.4 without highlights), the same snippets marked. Its work
         # per hit is bounded by the lead's size (LEAD_CHARS). An index built before version 3
         # has no term vectors and refuses it: the same block goes as ``plain`` there
         # (:func:`as_plain`, search/legacy.py), which honours ``max_analyzer_offset``. The

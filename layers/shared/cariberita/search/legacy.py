@@ -104,16 +104,12 @@ def plainly_highlighted(body: dict[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("highlight"), dict):
         out["highlight"] = highlight.as_plain(out["highlight"])
     collapse = out.get("collapse")
-    if isinstance(collapse, dict) and "inner_hits" in collapse:
-        inner = collapse["inner_hits"]
-        inners = inner if isinstance(inner, list) else [inner]
-        plain = [
-            {**i, "highlight": highlight.as_plain(i["highlight"])}
-            if isinstance(i, dict) and isinstance(i.get("highlight"), dict)
-            else i
-            for i in inners
-        ]
-        out["collapse"] = {**collapse, "inner_hits": plain if isinstance(inner, list) else plain[0]}
+    if not isinstance(collapse, dict):
+        return out
+    inner = collapse.get("inner_hits")  # one block, never a list (search/query.py)
+    if isinstance(inner, dict) and isinstance(inner.get("highlight"), dict):
+        plain = {**inner, "highlight": highlight.as_plain(inner["highlight"])}
+        out["collapse"] = {**collapse, "inner_hits": plain}
     return out
 
 
