@@ -48,8 +48,9 @@ Key = tuple[str, ...]
 
 def fold(text: str) -> Key:
     """The words of ``text`` as the analysis sees them before stemming."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return tuple(_WORD.findall(ascii_text.lower()))
+    if not text.isascii():  # the lists and most queries are: NFKD would change nothing
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return tuple(_WORD.findall(text.lower()))
 
 
 @dataclass(frozen=True)
