@@ -48,7 +48,7 @@ Key = tuple[str, ...]
 
 def fold(text: str) -> Key:
     """The words of ``text`` as the analysis sees them before stemming."""
-    if not text.isascii():  # the lists and most queries are: NFKD would change nothing
+    if not text.isascii():  # NFKD changes no ASCII text (the lists, most queries)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return tuple(_WORD.findall(text.lower()))
 
